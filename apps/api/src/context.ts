@@ -1,0 +1,50 @@
+/**
+ * The per-request context, built the same way for HTTP requests and graphql-ws
+ * subscriptions: process-wide dependencies plus request-scoped state (DataLoaders,
+ * a child logger, and the request info the metrics layer reads back).
+ */
+import type { ApiConfig } from '@aivillage/config';
+import type { PrismaClient } from '@aivillage/db';
+import type { Logger } from '@aivillage/log';
+import type { PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
+import type { PlatformPubSub } from '@aivillage/pubsub';
+import type { QueueSet } from '@aivillage/queues';
+import type { Redis } from 'ioredis';
+import { createLoaders, type Loaders } from './loaders.js';
+
+/** Process-wide dependencies, created once at start-up. */
+export interface AppDeps {
+  config: ApiConfig;
+  prisma: PrismaClient;
+  redis: Redis;
+  queues: QueueSet;
+  pubsub: PlatformPubSub;
+  log: Logger;
+  platformStatus: PlatformStatusService;
+  systemMetrics: SystemMetricsService;
+}
+
+/** Mutable per-request facts the HTTP metrics middleware reads after the response. */
+export interface RequestInfo {
+  operation?: string;
+}
+
+export interface Context {
+  readonly deps: AppDeps;
+  readonly prisma: PrismaClient;
+  readonly pubsub: PlatformPubSub;
+  readonly log: Logger;
+  readonly loaders: Loaders;
+  readonly request: RequestInfo;
+}
+
+export function createContext(deps: AppDeps, request: RequestInfo = {}, log: Logger = deps.log): Context {
+  return Object.freeze({
+    deps,
+    prisma: deps.prisma,
+    pubsub: deps.pubsub,
+    log,
+    loaders: createLoaders(deps.prisma),
+    request,
+  });
+}

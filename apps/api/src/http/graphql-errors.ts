@@ -1,0 +1,19 @@
+/**
+ * One place that decides what a client sees of an error, for HTTP (Apollo's formatError)
+ * and WebSocket (graphql-ws onNext/onError) alike. Unknown errors are logged with their
+ * stack and masked as INTERNAL_SERVER_ERROR.
+ */
+import { toClientError } from '@aivillage/errors';
+import type { Logger } from '@aivillage/log';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+
+export function formatErrorFor(log: Logger) {
+  return (error: unknown): GraphQLFormattedError => {
+    const { error: clientError, masked } = toClientError(error);
+    if (masked) {
+      const original = (error as GraphQLError).originalError ?? error;
+      log.error({ err: original, path: (error as GraphQLError).path }, 'unexpected error while executing an operation');
+    }
+    return clientError.toJSON();
+  };
+}

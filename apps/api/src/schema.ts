@@ -1,0 +1,31 @@
+/** Builds the one GraphQL schema from every module's resolvers. */
+import { DateTimeResolver } from 'graphql-scalars';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { NamespaceResolver } from './modules/namespaces/namespace.resolver.js';
+import { PlatformResolver } from './modules/platform/platform.resolver.js';
+
+export const resolvers = [PlatformResolver, NamespaceResolver] as const;
+
+export function buildApiSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    validate: false,
+    // Subscriptions subscribe through the request context's Redis pub/sub (see
+    // PlatformResolver), so the schema needs none of its own; type-graphql insists on one.
+    pubSub: {
+      publish: () => {
+        throw new Error('publish through context.pubsub');
+      },
+      subscribe: () => {
+        throw new Error('subscribe through context.pubsub with `subscribe:`');
+      },
+    },
+  });
+}
+
+/** The committed SDL: sorted, so it only changes when the schema does. */
+export function printApiSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,76 @@
+/**
+ * Configuration shared by every process (api, workers, scripts, fog agent).
+ * Each process parses its environment once at start-up with zod and fails fast,
+ * listing every problem at once. `.env.example` and the README table mirror these schemas.
+ */
+import { z } from 'zod';
+
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/aivillage';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+
+/** Values every process needs. */
+export const baseConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().default(DEFAULT_DATABASE_URL),
+  /** Connections per process in the pg pool behind Prisma. */
+  DATABASE_POOL_SIZE: int(10),
+  REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
+  /** Prefix of every Redis key (queues, pub/sub, heartbeats): lets deployments share one Redis. */
+  REDIS_PREFIX: z.string().min(1).default('aivillage'),
+  /** Base period of the system-metrics sampler; `systemMetrics(intervalMs)` may not go below it. */
+  METRICS_SAMPLE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** How often a worker process writes its heartbeat; readers call it dead after 3 periods. */
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(2000),
+});
+
+export const apiConfigSchema = baseConfigSchema.extend({
+  PORT: int(4000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Origins allowed by CORS (the console); comma-separated. */
+  CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
+  /** Bodies above this many bytes get HTTP 413 PAYLOAD_TOO_LARGE. */
+  MAX_BODY_BYTES: int(1_048_576),
+  /** Queries nested deeper than this are rejected before execution. */
+  MAX_QUERY_DEPTH: int(10),
+  /** A WebSocket that sends no `connection_init` within this window is closed (4408). */
+  WS_INIT_TIMEOUT_MS: int(3000),
+  /** Time allowed for in-flight work on SIGTERM before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: int(10_000),
+});
+
+export const workerConfigSchema = baseConfigSchema.extend({
+  /** Comma-separated queue names this process serves; `*` = all queues in the contract. */
+  WORKER_QUEUES: z.string().default('*'),
+  WORKER_CONCURRENCY: int(4),
+  SHUTDOWN_TIMEOUT_MS: int(10_000),
+});
+
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+export type ApiConfig = z.infer<typeof apiConfigSchema>;
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `env` against `schema`, throwing one ConfigError that lists every problem. */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  // Empty strings mean "unset" so that `FOO= npm start` falls back to the default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return result.data;
+}
+
+export const PLATFORM_VERSION = '0.1.0';

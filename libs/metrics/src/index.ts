@@ -1,0 +1,2 @@
+export * from './latency-window.js';
+export * from './registry.js';

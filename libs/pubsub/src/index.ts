@@ -1,0 +1,2 @@
+export * from './pubsub.js';
+export * from './topics.js';

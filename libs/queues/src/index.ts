@@ -1,0 +1,3 @@
+export * from './contract.js';
+export * from './queues.js';
+export * from './redis.js';

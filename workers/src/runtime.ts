@@ -1,0 +1,80 @@
+/**
+ * A worker process: one BullMQ Worker per served queue (WORKER_QUEUES), a heartbeat that
+ * lets any API instance see it, and graceful shutdown that lets active jobs finish.
+ * Everything that matters lives in Redis and Postgres, so any number of these processes
+ * on any number of machines cooperate through them alone.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Worker } from 'bullmq';
+import type { WorkerConfig } from '@aivillage/config';
+import { createPrisma, type PrismaClient } from '@aivillage/db';
+import { createLogger, type Logger } from '@aivillage/log';
+import { WorkerHeartbeat } from '@aivillage/platform';
+import { bullPrefix, createRedis, isQueueName, QueueSet, queueNames, type QueueName } from '@aivillage/queues';
+import type { WorkerContext } from './context.js';
+import { createProcessor } from './processor.js';
+import { registrations, type QueueRegistration } from './registry.js';
+
+export function selectQueues(spec: string): QueueName[] {
+  if (spec.trim() === '*') return [...queueNames];
+  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !isQueueName(n));
+  if (unknown.length) throw new Error(`WORKER_QUEUES names unknown queues: ${unknown.join(', ')} (known: ${queueNames.join(', ')})`);
+  return names as QueueName[];
+}
+
+export interface WorkerRuntime {
+  id: string;
+  queues: QueueName[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: PrismaClient; log?: Logger } = {}): WorkerRuntime {
+  const served = selectQueues(config.WORKER_QUEUES);
+  const log = overrides.log ?? createLogger('workers', config.LOG_LEVEL);
+  const prisma = overrides.prisma ?? createPrisma({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  const redis = createRedis(config.REDIS_URL, { connectionName: 'workers' });
+  const queues = new QueueSet(redis, config.REDIS_PREFIX);
+  const ctx: WorkerContext = { config, prisma, redis, queues, log };
+  const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const heartbeat = new WorkerHeartbeat(redis, config.REDIS_PREFIX, id, served, config.WORKER_HEARTBEAT_MS);
+  const workers: Worker[] = [];
+
+  return {
+    id,
+    queues: served,
+    async start() {
+      for (const queue of served) {
+        const registration = registrations[queue] as QueueRegistration<typeof queue>;
+        const worker = new Worker(queue, createProcessor(queue, registration.handlers, ctx), {
+          connection: createRedis(config.REDIS_URL, { connectionName: `worker:${queue}` }),
+          prefix: bullPrefix(config.REDIS_PREFIX),
+          concurrency: config.WORKER_CONCURRENCY,
+          // Stalled-job recovery: a job whose worker died is moved back to wait after
+          // 30 s and retried, up to twice, before it is failed.
+          stalledInterval: 30_000,
+          maxStalledCount: 2,
+        });
+        worker.on('failed', (job, err) => log.warn({ queue, job: job?.id, name: job?.name, err }, 'job failed'));
+        worker.on('error', (err) => log.error({ queue, err }, 'worker error'));
+        workers.push(worker);
+        for (const s of registration.schedules ?? []) {
+          await queues.get(queue).upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.job, data: {} });
+        }
+      }
+      await Promise.all(workers.map((w) => w.waitUntilReady()));
+      heartbeat.start((err) => log.warn({ err }, 'heartbeat failed'));
+      log.info({ id, queues: served }, 'workers started');
+    },
+    async stop() {
+      await heartbeat.stop().catch(() => {});
+      // close() waits for active jobs to finish; stalled-job recovery covers a hard kill.
+      await Promise.all(workers.map((w) => w.close()));
+      await queues.close();
+      await redis.quit().catch(() => {});
+      if (!overrides.prisma) await prisma.$disconnect();
+    },
+  };
+}
