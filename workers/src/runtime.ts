@@ -34,7 +34,7 @@ export interface WorkerRuntime {
 export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: PrismaClient; log?: Logger } = {}): WorkerRuntime {
   const served = selectQueues(config.WORKER_QUEUES);
   const log = overrides.log ?? createLogger('workers', config.LOG_LEVEL);
-  const prisma = overrides.prisma ?? createPrisma({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  const prisma = overrides.prisma ?? createPrisma({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, schema: config.DATABASE_SCHEMA });
   const redis = createRedis(config.REDIS_URL, { connectionName: 'workers' });
   const queues = new QueueSet(redis, config.REDIS_PREFIX);
   const ctx: WorkerContext = { config, prisma, redis, queues, log };

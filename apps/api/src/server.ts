@@ -49,7 +49,7 @@ const WORKER_HEARTBEAT_GRACE = 3;
 
 export async function createApiServer(config: ApiConfig, overrides: ApiServerOverrides = {}): Promise<ApiServer> {
   const log = overrides.log ?? createLogger('api', config.LOG_LEVEL);
-  const prisma = overrides.prisma ?? createPrisma({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  const prisma = overrides.prisma ?? createPrisma({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, schema: config.DATABASE_SCHEMA });
   const redis = createRedis(config.REDIS_URL, { connectionName: 'api' });
   const subscriber = createRedis(config.REDIS_URL, { connectionName: 'api-subscriber' });
   const queues = new QueueSet(redis, config.REDIS_PREFIX);

@@ -15,6 +15,8 @@ export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().url().default(DEFAULT_DATABASE_URL),
+  /** Postgres schema holding the tables (default: the URL's search_path, i.e. public). Tests isolate with it. */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
   /** Connections per process in the pg pool behind Prisma. */
   DATABASE_POOL_SIZE: int(10),
   REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),

@@ -9,6 +9,7 @@ const config = loadConfig(baseConfigSchema);
 try {
   const result = await migrate({
     databaseUrl: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
     migrationsDir: path.join(root, 'prisma/migrations'),
     log: (m) => console.log(`migrate: ${m}`),
   });

@@ -77,62 +77,46 @@ export const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, me
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
 
-/**
- * Maps any error thrown while executing an operation to what the client may see.
- * GraphQL's own validation/parse errors already carry codes and pass through;
- * AppErrors keep their code and details; everything else is masked.
- */
-export function toClientError(error: unknown): { error: GraphQLError; masked: boolean } {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  if (original instanceof AppError) {
-    const base = error instanceof GraphQLError ? error : undefined;
-    return {
-      masked: false,
-      error: new GraphQLError(original.message, {
-        nodes: base?.nodes,
-        path: base?.path,
-        extensions: { ...(original.details ?? {}), code: original.code },
-      }),
-    };
-  }
-  if (error instanceof GraphQLError && error.originalError == null) {
-    const code = error.extensions?.code;
-    if (typeof code === 'string' && KNOWN_CODES.has(code)) return { error, masked: false };
-    // Parse and validation errors from graphql-js carry no code of their own.
-    return {
-      masked: false,
-      error: new GraphQLError(error.message, {
-        nodes: error.nodes,
-        source: error.source,
-        positions: error.positions,
-        path: error.path,
-        extensions: { ...error.extensions, code: typeof code === 'string' ? code : ErrorCode.BAD_USER_INPUT },
-      }),
-    };
-  }
-  // Argument validation errors raised by type-graphql are the caller's fault.
-  if (isArgumentValidationError(original)) {
-    const base = error instanceof GraphQLError ? error : undefined;
-    return {
-      masked: false,
-      error: new GraphQLError((original as Error).message, {
-        nodes: base?.nodes,
-        path: base?.path,
-        extensions: { code: ErrorCode.BAD_USER_INPUT },
-      }),
-    };
-  }
-  const base = error instanceof GraphQLError ? error : undefined;
-  return {
-    masked: true,
-    error: new GraphQLError('Internal server error', {
-      nodes: base?.nodes,
-      path: base?.path,
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-    }),
-  };
+function knownCode(e: unknown): ErrorCode | undefined {
+  const code = e instanceof GraphQLError ? e.extensions?.code : undefined;
+  return typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR
+    ? (code as ErrorCode)
+    : undefined;
 }
 
-function isArgumentValidationError(e: unknown): boolean {
-  return e instanceof Error && e.name === 'ArgumentValidationError';
+/**
+ * Maps any error raised while handling an operation to what the client may see:
+ *  - an AppError anywhere in the wrapping chain keeps its code and details;
+ *  - graphql-js request errors (parse, validation, variable coercion, unknown operation:
+ *    GraphQLErrors with no path and no underlying cause) keep their message, with the
+ *    most specific known code in the chain (e.g. QUERY_TOO_DEEP over Apollo's
+ *    GRAPHQL_VALIDATION_FAILED), else BAD_USER_INPUT;
+ *  - type-graphql argument validation errors become BAD_USER_INPUT;
+ *  - everything else (bugs, driver errors, non-null violations) is masked.
+ */
+export function toClientError(error: unknown): { error: GraphQLError; masked: boolean } {
+  const chain: unknown[] = [error];
+  let cursor = error;
+  while (cursor instanceof GraphQLError && cursor.originalError && !chain.includes(cursor.originalError)) {
+    cursor = cursor.originalError;
+    chain.push(cursor);
+  }
+  const root = chain[chain.length - 1];
+  const located = chain.find((e): e is GraphQLError => e instanceof GraphQLError);
+  const where = { nodes: located?.nodes, source: located?.source, positions: located?.positions, path: located?.path };
+
+  if (root instanceof AppError) {
+    return { masked: false, error: new GraphQLError(root.message, { ...where, extensions: { ...(root.details ?? {}), code: root.code } }) };
+  }
+  if (root instanceof GraphQLError && !root.path) {
+    const code = [...chain].reverse().map(knownCode).find(Boolean) ?? ErrorCode.BAD_USER_INPUT;
+    return { masked: false, error: new GraphQLError(root.message, { ...where, extensions: { ...root.extensions, code } }) };
+  }
+  if (root instanceof Error && root.name === 'ArgumentValidationError') {
+    return { masked: false, error: new GraphQLError(root.message, { ...where, extensions: { code: ErrorCode.BAD_USER_INPUT } }) };
+  }
+  return {
+    masked: true,
+    error: new GraphQLError('Internal server error', { ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }),
+  };
 }

@@ -5,13 +5,14 @@
  */
 import { toClientError } from '@aivillage/errors';
 import type { Logger } from '@aivillage/log';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 export function formatErrorFor(log: Logger) {
   return (error: unknown): GraphQLFormattedError => {
     const { error: clientError, masked } = toClientError(error);
     if (masked) {
-      const original = (error as GraphQLError).originalError ?? error;
+      let original = error;
+      while (original instanceof GraphQLError && original.originalError) original = original.originalError;
       log.error({ err: original, path: (error as GraphQLError).path }, 'unexpected error while executing an operation');
     }
     return clientError.toJSON();
