@@ -14,11 +14,12 @@ const UNTRACKED_IN_WINDOW = new Set(['/healthz', '/readyz', '/metrics']);
 export function requestMetrics(metrics: HttpMetrics, operations: LabelLimiter, window: LatencyWindow): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
+    // Read now: mounted routers rewrite req.url while they run.
+    const endpoint = KNOWN_ENDPOINTS.has(req.path) ? req.path : 'other';
     const info: RequestInfo = {};
     res.locals.requestInfo = info;
     res.once('finish', () => {
       const ms = performance.now() - started;
-      const endpoint = KNOWN_ENDPOINTS.has(req.path) ? req.path : 'other';
       metrics.requestDuration.observe(
         { method: req.method, endpoint, operation: operations.label(info.operation), status: String(res.statusCode) },
         ms / 1000,

@@ -1,0 +1,137 @@
+/**
+ * Proves prisma/schema.prisma and prisma/migrations agree, and that the migrator keeps
+ * its promises (Prisma-compatible bookkeeping, advisory lock, refusing edited files).
+ * Runs against a throwaway database created for this file and dropped afterwards.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { DEFAULT_DATABASE_URL } from '@aivillage/config';
+import { checksumOf, createPrisma, migrate, MigrationError, MIGRATIONS_DIR } from './index.js';
+
+const baseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+const dbName = `aivillage_migtest_${randomBytes(4).toString('hex')}`;
+const url = (() => {
+  const u = new URL(baseUrl);
+  u.pathname = `/${dbName}`;
+  return u.toString();
+})();
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: baseUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+before(() => admin((c) => c.query(`CREATE DATABASE ${dbName}`)));
+after(() => admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)));
+
+test('two migrators started together apply each migration exactly once', async () => {
+  const results = await Promise.all([
+    migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR }),
+    migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR }),
+  ]);
+  const dirs = (await readdir(MIGRATIONS_DIR)).sort();
+  assert.deepEqual(results.flatMap((r) => r.applied).sort(), dirs);
+  const rows = await admin(async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const r = await c.query('SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name');
+    await c.end();
+    return r.rows;
+  });
+  assert.equal(rows.length, dirs.length);
+  for (const [i, row] of rows.entries()) {
+    const sql = await readFile(path.join(MIGRATIONS_DIR, dirs[i], 'migration.sql'), 'utf8');
+    assert.equal(row.migration_name, dirs[i]);
+    assert.equal(row.checksum, checksumOf(sql), 'checksum is sha256 of the file, as Prisma records it');
+    assert.ok(row.finished_at instanceof Date);
+    assert.equal(row.applied_steps_count, 1);
+  }
+  const again = await migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR });
+  assert.deepEqual(again.applied, []);
+});
+
+test('every model in schema.prisma can be written and read back through the Prisma client', async () => {
+  await migrate({ databaseUrl: url, migrationsDir: MIGRATIONS_DIR });
+  const schemaText = await readFile(path.join(MIGRATIONS_DIR, '..', 'schema.prisma'), 'utf8');
+  const models = [...schemaText.matchAll(/^model (\w+) \{/gm)].map((m) => m[1]).sort();
+  const prisma = createPrisma({ url, poolSize: 2 });
+  try {
+    // One round trip per model; adding a model without adding it here fails the test.
+    const roundTrips: Record<string, () => Promise<void>> = {
+      Namespace: async () => {
+        const created = await prisma.namespace.create({ data: { name: 'mig-test', description: 'd' } });
+        const read = await prisma.namespace.findUniqueOrThrow({ where: { name: 'mig-test' } });
+        assert.deepEqual(read, created);
+      },
+      SystemMetricRollup: async () => {
+        const data = {
+          bucketStart: new Date('2026-01-01T00:01:00Z'), samples: 60, instancesMax: 2, cpuPercentAvg: 12.5,
+          rssBytesMax: 3_000_000_000n, heapUsedBytesMax: 1n, eventLoopLagP99MsMax: 1.5, requests: 100,
+          p95LatencyMs: null, activeConnectionsMax: 4,
+        };
+        await prisma.systemMetricRollup.create({ data });
+        const read = await prisma.systemMetricRollup.findUniqueOrThrow({ where: { bucketStart: data.bucketStart } });
+        assert.deepEqual({ ...read, createdAt: undefined }, { ...data, createdAt: undefined });
+      },
+    };
+    assert.deepEqual(Object.keys(roundTrips).sort(), models);
+    for (const model of models) await roundTrips[model]();
+    const ext = await prisma.$queryRaw<{ extname: string }[]>`SELECT extname FROM pg_extension WHERE extname = 'vector'`;
+    assert.equal(ext.length, 1, 'a migration creates the vector extension');
+  } finally {
+    await prisma.$disconnect();
+  }
+});
+
+test('a migration edited after it was applied stops the run before anything new is applied', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+  try {
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    await migrate({ databaseUrl: url, migrationsDir: dir });
+    const [first] = (await readdir(dir)).sort();
+    await writeFile(path.join(dir, first, 'migration.sql'), '-- edited\n', { flag: 'a' });
+    await cp(path.join(dir, first), path.join(dir, '99990101000000_later'), { recursive: true });
+    await writeFile(path.join(dir, '99990101000000_later', 'migration.sql'), 'CREATE TABLE never_created (id int);');
+    await assert.rejects(migrate({ databaseUrl: url, migrationsDir: dir }), (e: unknown) => {
+      assert.ok(e instanceof MigrationError);
+      assert.match((e as Error).message, /was edited after it was applied/);
+      return true;
+    });
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const { rows } = await c.query(`SELECT to_regclass('never_created') AS t`);
+    await c.end();
+    assert.equal(rows[0].t, null);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a failing migration rolls back with its bookkeeping row', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+  try {
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    await cp(path.join(dir, (await readdir(dir))[0]), path.join(dir, '99990101000001_broken'), { recursive: true });
+    await writeFile(path.join(dir, '99990101000001_broken', 'migration.sql'), 'CREATE TABLE half_done (id int);\nSELECT no_such_fn();');
+    await assert.rejects(migrate({ databaseUrl: url, migrationsDir: dir }), /99990101000001_broken failed/);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const half = await c.query(`SELECT to_regclass('half_done') AS t`);
+    const row = await c.query(`SELECT 1 FROM _prisma_migrations WHERE migration_name = '99990101000001_broken'`);
+    await c.end();
+    assert.equal(half.rows[0].t, null);
+    assert.equal(row.rowCount, 0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
