@@ -11,6 +11,7 @@ import type { WorkerConfig } from '@aivillage/config';
 import { createPrisma, type PrismaClient } from '@aivillage/db';
 import { createLogger, type Logger } from '@aivillage/log';
 import { WorkerHeartbeat } from '@aivillage/platform';
+import type { Redis } from 'ioredis';
 import { bullPrefix, createRedis, isQueueName, QueueSet, queueNames, type QueueName } from '@aivillage/queues';
 import type { WorkerContext } from './context.js';
 import { createProcessor } from './processor.js';
@@ -41,6 +42,8 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
   const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const heartbeat = new WorkerHeartbeat(redis, config.REDIS_PREFIX, id, served, config.WORKER_HEARTBEAT_MS);
   const workers: Worker[] = [];
+  // Blocking connections, one per Worker (BullMQ does not close connections it was given).
+  const connections: Redis[] = [];
 
   return {
     id,
@@ -48,8 +51,10 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
     async start() {
       for (const queue of served) {
         const registration = registrations[queue] as QueueRegistration<typeof queue>;
+        const connection = createRedis(config.REDIS_URL, { connectionName: `worker:${queue}` });
+        connections.push(connection);
         const worker = new Worker(queue, createProcessor(queue, registration.handlers, ctx), {
-          connection: createRedis(config.REDIS_URL, { connectionName: `worker:${queue}` }),
+          connection,
           prefix: bullPrefix(config.REDIS_PREFIX),
           concurrency: config.WORKER_CONCURRENCY,
           // Stalled-job recovery: a job whose worker died is moved back to wait after
@@ -73,7 +78,7 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
       // close() waits for active jobs to finish; stalled-job recovery covers a hard kill.
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();
-      await redis.quit().catch(() => {});
+      await Promise.allSettled([redis, ...connections].map((c) => c.quit()));
       if (!overrides.prisma) await prisma.$disconnect();
     },
   };

@@ -127,6 +127,9 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     validationRules,
     formatError: (_formatted, error) => formatError(error),
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT and stops everything in order; Apollo's own handler would
+    // race it (stopping Apollo first, then re-raising the signal).
+    stopOnTerminationSignals: false,
     introspection: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_TIMEOUT_MS }),
