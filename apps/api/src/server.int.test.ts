@@ -3,10 +3,15 @@
  * (isolated schema + prefix) and a real worker process.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startTestStack, stopChild, type TestStack } from './test-stack.js';
+
+const API_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
 
 const STATUS = `query Status { platformStatus { version healthy uptimeSeconds
   postgres { ok latencyMs } redis { ok latencyMs }
@@ -180,5 +185,38 @@ describe('api behind a load balancer: two instances share one Redis', () => {
     assert.equal(s.queues[0].workers, 0);
     await stack.startWorker();
     assert.equal((await fetch(`${stack.apis[0].url}/readyz`)).status, 200);
+  });
+});
+
+describe('api process lifecycle', () => {
+  let stack: TestStack;
+  before(async () => { stack = await startTestStack({ apis: 0 }); });
+  after(() => stack.stop());
+
+  test('SIGTERM drains: WebSockets are closed as going away (1001) and the process exits 0', async () => {
+    const child = spawn(process.execPath, [API_MAIN], {
+      env: { ...process.env, DATABASE_SCHEMA: stack.db.schema, REDIS_PREFIX: stack.redisPrefix, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', METRICS_SAMPLE_MS: '200' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d) => {
+        out += d;
+        const m = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.once('exit', () => reject(new Error(`api exited before listening: ${out}`)));
+    });
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((r) => ws.once('message', r)); // connection_ack
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    const started = Date.now();
+    child.kill('SIGTERM');
+    assert.equal(await closed, 1001);
+    assert.equal(await exited, 0);
+    assert.ok(Date.now() - started < 5000, `shutdown took ${Date.now() - started} ms`);
   });
 });
