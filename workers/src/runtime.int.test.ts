@@ -10,7 +10,7 @@ import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, loadConfig, workerConfigSchema
 import { createIsolatedDatabase, type IsolatedDatabase } from '@aivillage/db';
 import { createLogger } from '@aivillage/log';
 import { liveWorkers, platformKeys } from '@aivillage/platform';
-import { bullPrefix, createRedis, QueueSet } from '@aivillage/queues';
+import { bullPrefix, createRedis, deleteKeysMatching, QueueSet } from '@aivillage/queues';
 import { createWorkerRuntime, selectQueues, type WorkerRuntime } from './runtime.js';
 
 const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
@@ -38,12 +38,7 @@ describe('worker runtime', () => {
     await events.close();
     await eventsConnection.quit();
     await queues.close();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysMatching(redis, `${prefix}:*`);
     await redis.quit();
     await db.drop();
   });

@@ -11,7 +11,7 @@ import { createLogger } from '@aivillage/log';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRedis } from '@aivillage/queues';
+import { createRedis, deleteKeysMatching } from '@aivillage/queues';
 import { createApiServer, type ApiServer } from './server.js';
 
 const WORKER_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../workers/dist/main.js');
@@ -24,16 +24,6 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'S
   const code = await exited;
   clearTimeout(timer);
   return code;
-}
-
-/** Removes every key matching `pattern` (a test's own prefix), in SCAN batches. */
-export async function deleteKeys(redis: ReturnType<typeof createRedis>, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
 }
 
 export interface TestStack {
@@ -103,7 +93,7 @@ export async function startTestStack(opts: { apis?: number; workers?: number; en
     async stop() {
       await Promise.all(workers.map((w) => stopChild(w)));
       await Promise.all(apis.map((a) => a.server.stop()));
-      await deleteKeys(redis, `${redisPrefix}:*`);
+      await deleteKeysMatching(redis, `${redisPrefix}:*`);
       await redis.quit();
       await db.drop();
     },

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@aivillage/config';
 import { createIsolatedDatabase, type IsolatedDatabase } from '@aivillage/db';
-import { createRedis } from '@aivillage/queues';
+import { createRedis, deleteKeysMatching } from '@aivillage/queues';
 import { API_MAIN, ARTIFACTS_DIR, CONSOLE_DIR, NEXT_BIN, REPO_ROOT, WORKERS_MAIN } from './paths.js';
 import { freePort, startService, waitForHttpOk, type Service } from './services.js';
 
@@ -107,12 +107,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
 async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = createRedis(redisUrl, { maxRetriesPerRequest: 1 });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysMatching(redis, `${prefix}:*`);
   } finally {
     redis.disconnect();
   }

@@ -33,3 +33,18 @@ export async function pingRedis(redis: Redis, timeoutMs = 1000): Promise<number>
   }
   return performance.now() - started;
 }
+
+/**
+ * Deletes every key matching `pattern`, in SCAN batches (never KEYS, which blocks Redis).
+ * Used to remove a test run's own prefix; never point it at a shared one.
+ */
+export async function deleteKeysMatching(redis: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) deleted += await redis.del(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
