@@ -3,6 +3,7 @@
  * subscriptions: process-wide dependencies plus request-scoped state (DataLoaders,
  * a child logger, and the request info the metrics layer reads back).
  */
+import type { AccessAdminService, Admission, AuditService, AuthService, Principal, RequestMeta, StorageQuotaService } from '@aivillage/auth';
 import type { ApiConfig } from '@aivillage/config';
 import type { PrismaClient } from '@aivillage/db';
 import type { Logger } from '@aivillage/log';
@@ -22,6 +23,11 @@ export interface AppDeps {
   log: Logger;
   platformStatus: PlatformStatusService;
   systemMetrics: SystemMetricsService;
+  auth: AuthService;
+  access: AccessAdminService;
+  audit: AuditService;
+  admission: Admission;
+  storage: StorageQuotaService;
 }
 
 /** Mutable per-request facts the HTTP metrics middleware reads after the response. */
@@ -36,11 +42,23 @@ export interface Context {
   readonly log: Logger;
   readonly loaders: Loaders;
   readonly request: RequestInfo;
+  /** The authenticated caller; the edge refuses requests without one. */
+  readonly principal: Principal;
+  /** Where the request came from, for the audit log. */
+  readonly meta: RequestMeta;
 }
 
-export function createContext(deps: AppDeps, request: RequestInfo = {}, log: Logger = deps.log): Context {
+export function createContext(
+  deps: AppDeps,
+  principal: Principal,
+  meta: RequestMeta,
+  request: RequestInfo = {},
+  log: Logger = deps.log,
+): Context {
   return Object.freeze({
     deps,
+    principal,
+    meta,
     prisma: deps.prisma,
     pubsub: deps.pubsub,
     log,

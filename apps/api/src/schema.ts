@@ -2,16 +2,25 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { hasRole, type RoleName } from '@aivillage/auth';
+import type { Context } from './context.js';
+import { AccessResolver, ApiKeyFieldsResolver } from './modules/access/access.resolver.js';
 import { NamespaceResolver } from './modules/namespaces/namespace.resolver.js';
 import { PlatformResolver } from './modules/platform/platform.resolver.js';
 
-export const resolvers = [PlatformResolver, NamespaceResolver] as const;
+export const resolvers = [PlatformResolver, NamespaceResolver, AccessResolver, ApiKeyFieldsResolver] as const;
 
 export function buildApiSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
+    // @Authorized('ROLE'): the caller's platform-wide role must be at least ROLE.
+    // Namespace rules are enforced in services (libs/auth principal filters).
+    authChecker: ({ context }, roles) => {
+      const { principal } = context as Context;
+      return roles.length === 0 || roles.some((r) => hasRole(principal, r as RoleName));
+    },
     // Subscriptions subscribe through the request context's Redis pub/sub (see
     // PlatformResolver), so the schema needs none of its own; type-graphql insists on one.
     pubSub: {

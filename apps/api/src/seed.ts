@@ -1,18 +1,32 @@
 /**
  * `npm run seed`: demo data for `npm start`, idempotent (upserts), so it runs on every start.
+ * Creates the `default` namespace (GOLD) and a demo admin whose credentials it prints.
  * Domains add their demo rows here as they land.
  */
+import { hashPassword } from '@aivillage/auth';
 import { baseConfigSchema, loadConfig } from '@aivillage/config';
 import { createPrisma } from '@aivillage/db';
+
+export const DEMO_ADMIN_EMAIL = process.env.DEMO_ADMIN_EMAIL ?? 'admin@aivillage.local';
+const DEMO_ADMIN_PASSWORD = process.env.DEMO_ADMIN_PASSWORD ?? 'aivillage-demo-admin';
 
 const config = loadConfig(baseConfigSchema);
 const prisma = createPrisma({ url: config.DATABASE_URL, poolSize: 2, schema: config.DATABASE_SCHEMA });
 try {
   await prisma.namespace.upsert({
     where: { name: 'default' },
-    create: { name: 'default', description: 'The demo namespace' },
+    create: { name: 'default', description: 'The demo namespace', tier: 'GOLD' },
     update: {},
   });
+  const existing = await prisma.user.findUnique({ where: { email: DEMO_ADMIN_EMAIL } });
+  if (!existing) {
+    await prisma.user.create({
+      data: { email: DEMO_ADMIN_EMAIL, name: 'Demo admin', role: 'ADMIN', passwordHash: await hashPassword(DEMO_ADMIN_PASSWORD) },
+    });
+    console.log(`seed: created the demo admin — sign in as ${DEMO_ADMIN_EMAIL} / ${DEMO_ADMIN_PASSWORD}`);
+  } else {
+    console.log(`seed: demo admin ${DEMO_ADMIN_EMAIL} exists (password set when it was created; DEMO_ADMIN_PASSWORD, default "${DEMO_ADMIN_PASSWORD}")`);
+  }
   console.log('seed: namespace "default" ready');
 } finally {
   await prisma.$disconnect();

@@ -12,9 +12,10 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
-import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { Kind, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import {
+  AccessAdminService, Admission, AuditService, AuthService, StorageQuotaService, hashesEqual, sha256, type Principal,
+} from '@aivillage/auth';
 import type { ApiConfig } from '@aivillage/config';
 import { createPrisma, type PrismaClient } from '@aivillage/db';
 import { createLogger, type Logger } from '@aivillage/log';
@@ -23,7 +24,12 @@ import { PlatformStatusService, SystemMetricsService } from '@aivillage/platform
 import { createPlatformPubSub } from '@aivillage/pubsub';
 import { createRedis, QueueSet } from '@aivillage/queues';
 import { createContext, type AppDeps, type Context, type RequestInfo } from './context.js';
+import { authRoutes } from './http/auth-routes.js';
 import { bodyErrorHandler } from './http/body-errors.js';
+import { requireAuth, sendError } from './http/edge-auth.js';
+import { enforceOperationLimits } from './http/operation-limits.js';
+import { RedisKeyValueCache } from './http/persisted-queries.js';
+import { attachWebSocket } from './http/websocket.js';
 import { depthLimitRule } from './http/depth-limit.js';
 import { formatErrorFor } from './http/graphql-errors.js';
 import { requestMetrics } from './http/request-metrics.js';
@@ -58,6 +64,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
   const httpServer = http.createServer(app);
   let openConnections = 0;
   httpServer.on('connection', (socket) => {
@@ -84,33 +91,44 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     redisPrefix: config.REDIS_PREFIX,
     workerMaxAgeMs: config.WORKER_HEARTBEAT_MS * WORKER_HEARTBEAT_GRACE,
   });
-  const deps: AppDeps = { config, prisma, redis, queues, pubsub, log, platformStatus, systemMetrics };
+  const authSubscriber = createRedis(config.REDIS_URL, { connectionName: 'api-auth-subscriber' });
+  const auth = new AuthService({
+    prisma, redis, subscriber: authSubscriber, redisPrefix: config.REDIS_PREFIX,
+    sessionTtlMs: config.SESSION_TTL_HOURS * 3600_000, sessionTier: config.SESSION_TIER,
+  });
+  await auth.whenReady();
+  const audit = new AuditService(prisma, (err, entry) => log.error({ err, action: entry.action }, 'audit write failed'));
+  const admission = new Admission(redis, config.REDIS_PREFIX);
+  const access = new AccessAdminService({ prisma, auth, audit, rateLimiter: admission.rates, connections: admission.connections });
+  const storage = new StorageQuotaService(prisma);
+  const deps: AppDeps = { config, prisma, redis, queues, pubsub, log, platformStatus, systemMetrics, auth, access, audit, admission, storage };
+  const allowedOrigins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  /** AUTH_DISABLED (benchmarks only, refused in production): everyone acts as this. */
+  const openPrincipal: Principal | null = config.AUTH_DISABLED
+    ? {
+        kind: 'user', userId: '00000000-0000-0000-0000-000000000000', email: 'open@localhost', sessionId: 'open',
+        role: 'ADMIN', tier: 'PLATINUM', namespaces: 'all', namespaceRoles: {}, scopes: ['read', 'write', 'metrics'],
+        subject: 'open', label: 'auth disabled', requestsPerMinute: null, concurrentConnections: null,
+      }
+    : null;
+  if (openPrincipal) log.warn('AUTH_DISABLED=true: authentication and limits are OFF (benchmark mode)');
 
   const schema = await buildApiSchema();
   const validationRules = [depthLimitRule(config.MAX_QUERY_DEPTH)];
   const formatError = formatErrorFor(log);
 
-  // WebSocket: graphql-ws on the same path. A socket that sends no connection_init within
-  // the window is closed with 4408; messages over the body limit are refused by ws (1009).
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.MAX_BODY_BYTES });
-  const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
-    {
-      schema,
-      connectionInitWaitTimeout: config.WS_INIT_TIMEOUT_MS,
-      validate: (s, document) => validate(s, document, [...specifiedRules, ...validationRules]),
-      context: () => createContext(deps, {}, log),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map(formatError) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map(formatError),
-    },
-    wsServer,
-  );
+  const { wsServer, cleanup: wsCleanup } = attachWebSocket({ httpServer, schema, deps, validationRules, allowedOrigins, formatError, openPrincipal });
 
   const countErrors: ApolloServerPlugin<Context> = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, operationName }) {
+        async didResolveOperation({ contextValue, operationName, operation, document, request }) {
           contextValue.request.operation = operationName ?? undefined;
+          if (openPrincipal || !operation) return;
+          const fragments = Object.fromEntries(
+            document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+          );
+          enforceOperationLimits(contextValue.principal, operation, fragments, request.variables);
         },
         async didEncounterErrors({ contextValue, errors }) {
           for (const e of errors) {
@@ -130,7 +148,9 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     // main.ts owns SIGTERM/SIGINT and stops everything in order; Apollo's own handler would
     // race it (stopping Apollo first, then re-raising the signal).
     stopOnTerminationSignals: false,
-    introspection: true,
+    introspection: config.NODE_ENV !== 'production',
+    // Automatic persisted queries, shared by every instance through Redis.
+    persistedQueries: { cache: new RedisKeyValueCache(redis, `${config.REDIS_PREFIX}:apq:`), ttl: 7 * 24 * 3600 },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_TIMEOUT_MS }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
@@ -153,16 +173,47 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
       queues: status.queues.map(({ name, ok, workers, error }) => ({ name, ok, workers, error })),
     });
   });
+  const edge = openPrincipal
+    ? ((_req: express.Request, res: express.Response, next: express.NextFunction) => {
+        res.locals.principal = openPrincipal;
+        next();
+      })
+    : requireAuth({ auth, admission, allowedOrigins, log });
+  const scrapeTokenHash = config.METRICS_SCRAPE_TOKEN ? sha256(config.METRICS_SCRAPE_TOKEN) : null;
+  app.get(
+    '/metrics',
+    (req, res, next) => {
+      // Prometheus presents the scrape token as a bearer token; anything else goes through the edge.
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+      if (scrapeTokenHash && bearer && hashesEqual(sha256(bearer), scrapeTokenHash)) return void next('route');
+      edge(req, res, (err?: unknown) => {
+        if (err) return next(err);
+        const p = res.locals.principal as Principal;
+        if (!p.scopes.includes('metrics')) return sendError(res, 403, 'FORBIDDEN', 'Scope "metrics" required');
+        next('route');
+      });
+    },
+  );
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', registry.contentType);
     res.send(await registry.metrics());
   });
+  const corsForConsole = cors({ origin: allowedOrigins, credentials: true });
+  app.use('/v1/auth', corsForConsole, authRoutes({ auth, audit, admission, allowedOrigins, cookieSecure: config.COOKIE_SECURE, log }));
   app.use(
     '/graphql',
-    cors({ origin: config.CORS_ORIGINS.split(',').map((o) => o.trim()), credentials: true }),
+    corsForConsole,
     express.json({ limit: config.MAX_BODY_BYTES }),
+    edge,
     expressMiddleware(apollo, {
-      context: async ({ res }) => createContext(deps, (res.locals.requestInfo as RequestInfo) ?? {}, log),
+      context: async ({ req, res }) =>
+        createContext(
+          deps,
+          res.locals.principal as Principal,
+          { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
+          (res.locals.requestInfo as RequestInfo) ?? {},
+          log,
+        ),
     }),
   );
   app.use(bodyErrorHandler);
@@ -190,7 +241,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
         wsServer.close();
         await systemMetrics.stop();
         await queues.close();
-        await Promise.allSettled([redis.quit(), subscriber.quit()]);
+        await Promise.allSettled([redis.quit(), subscriber.quit(), authSubscriber.quit()]);
         if (!overrides.prisma) await prisma.$disconnect();
       })();
       return stopped;

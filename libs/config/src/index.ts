@@ -41,6 +41,24 @@ export const apiConfigSchema = baseConfigSchema.extend({
   WS_INIT_TIMEOUT_MS: int(3000),
   /** Time allowed for in-flight work on SIGTERM before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: int(10_000),
+  /** How long a console sign-in lasts. */
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** Tier whose rate and connection limits apply to console sessions. */
+  SESSION_TIER: z.enum(['BRONZE', 'SILVER', 'GOLD', 'PLATINUM']).default('GOLD'),
+  /** `auto`: Secure cookies when the request came over HTTPS (directly or via a trusted proxy). */
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Bearer token Prometheus may present to /metrics instead of an API key. */
+  METRICS_SCRAPE_TOKEN: z.string().min(16).optional(),
+  /** Trust X-Forwarded-* from a reverse proxy (client IPs, HTTPS detection). */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /**
+   * Switch authentication and limits off. Only for measuring their cost (bench/access.bench.ts);
+   * refused when NODE_ENV=production.
+   */
+  AUTH_DISABLED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+}).refine((c) => !(c.AUTH_DISABLED && c.NODE_ENV === 'production'), {
+  message: 'AUTH_DISABLED=true is not allowed when NODE_ENV=production',
+  path: ['AUTH_DISABLED'],
 });
 
 export const workerConfigSchema = baseConfigSchema.extend({

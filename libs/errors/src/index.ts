@@ -21,6 +21,7 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   NO_ROUTE: 'NO_ROUTE',
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -33,6 +34,7 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   GRAPHQL_VALIDATION_FAILED: 400,
   OPERATION_RESOLUTION_FAILURE: 400,
   QUERY_TOO_DEEP: 400,
+  QUERY_TOO_COMPLEX: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
@@ -107,6 +109,10 @@ export function toClientError(error: unknown): { error: GraphQLError; masked: bo
 
   if (root instanceof AppError) {
     return { masked: false, error: new GraphQLError(root.message, { ...where, extensions: { ...(root.details ?? {}), code: root.code } }) };
+  }
+  // type-graphql's @Authorized refusal says UNAUTHORIZED; ours is FORBIDDEN.
+  if (root instanceof GraphQLError && root.extensions?.code === 'UNAUTHORIZED') {
+    return { masked: false, error: new GraphQLError(root.message, { ...where, extensions: { code: ErrorCode.FORBIDDEN } }) };
   }
   if (root instanceof GraphQLError && !root.path) {
     const code = [...chain].reverse().map(knownCode).find(Boolean) ?? ErrorCode.BAD_USER_INPUT;
