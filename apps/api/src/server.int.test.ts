@@ -17,8 +17,8 @@ const STATUS = `query Status { platformStatus { version healthy uptimeSeconds
   postgres { ok latencyMs } redis { ok latencyMs }
   queues { name ok latencyMs workers waiting } workers { id queues lastSeenAt } } }`;
 
-function wsClient(url: string) {
-  return createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+function wsClient(url: string, apiKey: string) {
+  return createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: { apiKey } });
 }
 
 /** Collects `n` results of a subscription, or rejects with the first error. */
@@ -71,7 +71,7 @@ describe('api with one instance and one worker', () => {
 
   test('/metrics exposes the guide’s metric names, labelled by operation and status', async () => {
     await stack.gql(STATUS);
-    const text = await (await fetch(`${stack.apis[0].url}/metrics`)).text();
+    const text = await (await fetch(`${stack.apis[0].url}/metrics`, { headers: { authorization: `Bearer ${stack.adminKey}` } })).text();
     assert.match(text, /http_request_duration_seconds_bucket\{[^}]*endpoint="\/graphql",operation="Status",status="200"/);
     assert.match(text, /^active_connections_total(\{[^}]*\})? \d+/m);
     assert.match(text, /^memory_usage_bytes\{component="api"\} \d+/m);
@@ -80,7 +80,8 @@ describe('api with one instance and one worker', () => {
 
   test('bad input gets a clear coded error and the server keeps serving', async () => {
     const url = `${stack.apis[0].url}/graphql`;
-    const post = (body: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const auth = { authorization: `Bearer ${stack.adminKey}` };
+    const post = (body: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
     const malformed = await post('{"query": ');
     assert.equal(malformed.status, 400);
     assert.equal(((await malformed.json()) as any).errors[0].extensions.code, 'BAD_REQUEST');
@@ -97,7 +98,7 @@ describe('api with one instance and one worker', () => {
     const deepEnough = await stack.gql(`{ ${'a { '.repeat(9)}b${' }'.repeat(9)} }`);
     assert.ok(!deepEnough.body.errors.some((e: any) => e.extensions.code === 'QUERY_TOO_DEEP'), 'depth 10 is allowed');
 
-    const unknownOp = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: STATUS, operationName: 'Nope' }) });
+    const unknownOp = await post(JSON.stringify({ query: STATUS, operationName: 'Nope' }));
     const unknownBody = (await unknownOp.json()) as any;
     assert.equal(unknownOp.status, 400);
     assert.match(unknownBody.errors[0].message, /Unknown operation named "Nope"/);
@@ -121,7 +122,7 @@ describe('api with one instance and one worker', () => {
   });
 
   test('systemMetrics streams live samples that reflect the traffic', async () => {
-    const client = wsClient(stack.apis[0].url);
+    const client = wsClient(stack.apis[0].url, stack.adminKey);
     try {
       const load = setInterval(() => void stack.gql('{ namespaces { id } }'), 10);
       const samples = await take<any>(client, `subscription { systemMetrics(intervalMs: 200) {
@@ -142,7 +143,7 @@ describe('api with one instance and one worker', () => {
   });
 
   test('systemMetrics honours intervalMs and rejects one below the sampling period', async () => {
-    const client = wsClient(stack.apis[0].url);
+    const client = wsClient(stack.apis[0].url, stack.adminKey);
     try {
       const samples = await take<any>(client, 'subscription { systemMetrics(intervalMs: 600) { timestamp } }', 3);
       const gaps = samples.slice(1).map((s, i) => Date.parse(s.systemMetrics.timestamp) - Date.parse(samples[i].systemMetrics.timestamp));
@@ -163,8 +164,8 @@ describe('api behind a load balancer: two instances share one Redis', () => {
   after(() => stack.stop());
 
   test('a subscriber on either instance receives the same fleet-wide samples', async () => {
-    const a = wsClient(stack.apis[0].url);
-    const b = wsClient(stack.apis[1].url);
+    const a = wsClient(stack.apis[0].url, stack.adminKey);
+    const b = wsClient(stack.apis[1].url, stack.adminKey);
     try {
       const q = 'subscription { systemMetrics(intervalMs: 200) { timestamp instances } }';
       const [sa, sb] = await Promise.all([take<any>(a, q, 5), take<any>(b, q, 5)]);
@@ -180,7 +181,7 @@ describe('api behind a load balancer: two instances share one Redis', () => {
     await stopChild(stack.workers[0]);
     const notReady = await fetch(`${stack.apis[1].url}/readyz`);
     assert.equal(notReady.status, 503);
-    const s = (await stack.gql(STATUS)).body.data.platformStatus;
+    const s = (await stack.gql(STATUS, undefined, { apiIndex: 1 })).body.data.platformStatus;
     assert.equal(s.healthy, false);
     assert.equal(s.queues[0].workers, 0);
     await stack.startWorker();
@@ -210,7 +211,7 @@ describe('api process lifecycle', () => {
     });
     const ws = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
     await new Promise((r) => ws.once('open', r));
-    ws.send(JSON.stringify({ type: 'connection_init' }));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: stack.adminKey } }));
     await new Promise((r) => ws.once('message', r)); // connection_ack
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     const started = Date.now();

@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { apiConfigSchema, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, loadConfig, workerConfigSchema } from '@aivillage/config';
+import { hashPassword, newApiKey, type Scope, type TierName } from '@aivillage/auth';
 import { createIsolatedDatabase, type IsolatedDatabase } from '@aivillage/db';
 import { createLogger } from '@aivillage/log';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,7 +34,15 @@ export interface TestStack {
   workers: ChildProcess[];
   /** Spawns a worker process and resolves once its heartbeat is visible. */
   startWorker(): Promise<ChildProcess>;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, apiIndex?: number): Promise<{ status: number; body: { data?: T; errors: any[] } }>;
+  /** A platform admin in this stack's database. */
+  admin: { id: string; email: string; password: string };
+  /** Cookie header of a signed-in session of `admin` (on the first API), for admin-only operations. */
+  adminCookie: string;
+  /** A PLATINUM key with every scope in namespace `default`; `gql` sends it by default. */
+  adminKey: string;
+  /** Creates a key directly in the database (fast; the GraphQL path has its own tests). */
+  createKey(opts?: { tier?: TierName; scopes?: Scope[]; namespace?: string; expiresAt?: Date; rateLimitPerMinute?: number }): Promise<{ key: string; id: string }>;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, opts?: { apiIndex?: number; key?: string | null; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: { data?: T; errors: any[] } }>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +64,24 @@ export async function startTestStack(opts: { apis?: number; workers?: number; en
     ...opts.env,
   };
   const log = createLogger('test', env.LOG_LEVEL);
+  const prisma = db.prisma;
+  const defaultNs = await prisma.namespace.create({ data: { name: 'default', tier: 'GOLD' } });
+  const admin = { email: `admin-${redisPrefix}@example.com`, password: 'correct horse battery', id: '' };
+  admin.id = (await prisma.user.create({ data: { email: admin.email, role: 'ADMIN', passwordHash: await hashPassword(admin.password) } })).id;
+  const createKey: TestStack['createKey'] = async (o = {}) => {
+    const ns = o.namespace
+      ? await prisma.namespace.upsert({ where: { name: o.namespace }, create: { name: o.namespace }, update: {} })
+      : defaultNs;
+    const { key, prefix, hash } = newApiKey();
+    const row = await prisma.apiKey.create({
+      data: {
+        name: 'test', prefix, secretHash: hash, tier: o.tier ?? 'PLATINUM', namespaceId: ns.id,
+        scopes: o.scopes ?? ['read', 'write', 'metrics'], expiresAt: o.expiresAt, rateLimitPerMinute: o.rateLimitPerMinute,
+      },
+    });
+    return { key, id: row.id };
+  };
+  const adminKey = (await createKey()).key;
   const apis: TestStack['apis'] = [];
   const workers: ChildProcess[] = [];
   const redis = createRedis(process.env.REDIS_URL ?? DEFAULT_REDIS_URL);
@@ -76,19 +103,34 @@ export async function startTestStack(opts: { apis?: number; workers?: number; en
     apis.push({ server, url: await server.listen() });
   }
   for (let i = 0; i < (opts.workers ?? 1); i++) await startWorker();
+  let adminCookie = '';
+  if (apis.length) {
+    const res = await fetch(`${apis[0].url}/v1/auth/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: admin.email, password: admin.password }),
+    });
+    if (res.status !== 200) throw new Error(`test admin could not sign in: ${res.status} ${await res.text()}`);
+    adminCookie = res.headers.get('set-cookie')!.split(';')[0];
+  }
   return {
     db,
     redisPrefix,
     apis,
     workers,
     startWorker,
-    async gql(query, variables, apiIndex = 0) {
-      const res = await fetch(`${apis[apiIndex].url}/graphql`, {
+    admin,
+    adminKey,
+    adminCookie,
+    createKey,
+    async gql(query, variables, opts = {}) {
+      const key = opts.key === undefined ? adminKey : opts.key;
+      const res = await fetch(`${apis[opts.apiIndex ?? 0].url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...opts.headers },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: res.status, body: (await res.json()) as any };
+      return { status: res.status, headers: res.headers, body: (await res.json()) as any };
     },
     async stop() {
       await Promise.all(workers.map((w) => stopChild(w)));

@@ -25,7 +25,11 @@ export const SECRET_COLUMNS = {
 
 export function createPrisma({ url, poolSize = 10, schema }: CreatePrismaOptions) {
   const adapter = new PrismaPg(
-    { connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 },
+    {
+      connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000,
+      // The adapter's `schema` qualifies Prisma's own queries; raw SQL needs the search_path too.
+      ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+    },
     schema ? { schema } : undefined,
   );
   return new GeneratedPrismaClient({ adapter, omit: SECRET_COLUMNS });

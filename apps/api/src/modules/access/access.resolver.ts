@@ -78,8 +78,8 @@ export class AccessResolver {
     @Ctx() ctx: Context,
   ): Promise<AuditEventConnection> {
     if (first < 1 || first > 500) throw badInput('first must be between 1 and 500', { field: 'first' });
-    if (after !== null && !/^\d+$/.test(after)) throw badInput('after is not a cursor from this list', { field: 'after' });
-    const rows = await ctx.deps.audit.list({ first, after: after === null ? undefined : BigInt(after), action: action ?? undefined });
+    if (after != null && !/^\d+$/.test(after)) throw badInput('after is not a cursor from this list', { field: 'after' });
+    const rows = await ctx.deps.audit.list({ first, after: after == null ? undefined : BigInt(after), action: action ?? undefined });
     const page = rows.slice(0, first);
     return {
       nodes: page.map((r) => ({ ...r, id: String(r.id) })),
