@@ -12,7 +12,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
-import { Kind, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import { Kind, type FragmentDefinitionNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import {
   AccessAdminService, Admission, AuditService, AuthService, StorageQuotaService, hashesEqual, sha256, type Principal,
 } from '@aivillage/auth';
@@ -128,7 +128,20 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
           const fragments = Object.fromEntries(
             document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
           );
-          enforceOperationLimits(contextValue.principal, operation, fragments, request.variables);
+          try {
+            enforceOperationLimits(contextValue.principal, operation, fragments, request.variables);
+          } catch (error) {
+            const p = contextValue.principal;
+            const code = (error as GraphQLError).extensions?.code;
+            log.info({ subject: p.subject, operation: operationName, code, reason: (error as Error).message }, 'operation refused before execution');
+            if (code === 'FORBIDDEN') {
+              void audit.record({
+                actor: p, action: 'access.denied', outcome: 'denied', namespace: (error as GraphQLError).extensions?.namespace as string | undefined,
+                details: { operation: operationName, reason: (error as Error).message }, ...contextValue.meta,
+              });
+            }
+            throw error;
+          }
         },
         async didEncounterErrors({ contextValue, errors }) {
           for (const e of errors) {

@@ -7,7 +7,7 @@
 import {
   GraphQLError, Kind, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode,
 } from 'graphql';
-import { TIERS, type Principal } from '@aivillage/auth';
+import { canAccessNamespace, TIERS, type Principal } from '@aivillage/auth';
 import { ErrorCode } from '@aivillage/errors';
 
 const PAGE_ARGS = new Set(['first', 'last', 'limit', 'top', 'k']);
@@ -50,7 +50,49 @@ export function measureOperation(
   return walk(operation.selectionSet, new Set());
 }
 
-/** Throws a coded GraphQLError when the operation is beyond the caller's tier or scopes. */
+/**
+ * Every `namespace` the operation names, as a field argument or a field of an input object,
+ * literal or variable. Lets the edge refuse a cross-namespace request before any resolver runs.
+ */
+export function namespacesNamed(
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown> = {},
+): string[] {
+  const found = new Set<string>();
+  const fromValue = (value: ValueNode, isNamespace: boolean): void => {
+    if (isNamespace) {
+      const v = value.kind === Kind.STRING ? value.value : value.kind === Kind.VARIABLE ? variables[value.name.value] : undefined;
+      if (typeof v === 'string') found.add(v);
+      return;
+    }
+    if (value.kind === Kind.OBJECT) for (const f of value.fields) fromValue(f.value, f.name.value === 'namespace');
+    else if (value.kind === Kind.LIST) for (const v of value.values) fromValue(v, false);
+    else if (value.kind === Kind.VARIABLE) fromJson(variables[value.name.value]);
+  };
+  const fromJson = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(fromJson);
+    else if (v && typeof v === 'object') {
+      for (const [k, inner] of Object.entries(v)) {
+        if (k === 'namespace' && typeof inner === 'string') found.add(inner);
+        else fromJson(inner);
+      }
+    }
+  };
+  const walk = (set: SelectionSetNode | undefined, seen: Set<string>): void => {
+    for (const sel of set?.selections ?? []) {
+      if (sel.kind === Kind.FIELD) {
+        for (const arg of sel.arguments ?? []) fromValue(arg.value, arg.name.value === 'namespace');
+        walk(sel.selectionSet, seen);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet, seen);
+      else if (!seen.has(sel.name.value)) walk(fragments[sel.name.value]?.selectionSet, new Set(seen).add(sel.name.value));
+    }
+  };
+  walk(operation.selectionSet, new Set());
+  return [...found];
+}
+
+/** Throws a coded GraphQLError when the operation is beyond the caller's tier, scopes or namespaces. */
 export function enforceOperationLimits(
   principal: Principal,
   operation: OperationDefinitionNode,
@@ -60,6 +102,12 @@ export function enforceOperationLimits(
   if (operation.operation === 'mutation' && !principal.scopes.includes('write')) {
     throw new GraphQLError('This key or role may not run mutations (scope "write" required)', {
       extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } },
+    });
+  }
+  const foreign = namespacesNamed(operation, fragments, variables ?? {}).filter((ns) => !canAccessNamespace(principal, ns));
+  if (foreign.length) {
+    throw new GraphQLError(`No access to namespace ${JSON.stringify(foreign[0])}`, {
+      extensions: { code: ErrorCode.FORBIDDEN, namespace: foreign[0], http: { status: 403 } },
     });
   }
   const limits = TIERS[principal.tier];

@@ -149,7 +149,12 @@ describe('API keys', () => {
     const names = await stack.gql('{ namespaces { name } }', undefined, { key: a.key });
     assert.deepEqual(names.body.data.namespaces.map((n: any) => n.name), ['team-a']);
     const other = await stack.gql('{ apiKeys(namespace: "team-b") { id } }', undefined, { key: a.key });
+    assert.equal(other.status, 403, 'refused at the edge, before any resolver');
     assert.equal(other.body.errors[0].extensions.code, 'FORBIDDEN');
+    assert.equal(other.body.data, undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    const audit = await stack.gql('{ auditEvents(first: 20, action: "access.denied") { nodes { namespace outcome } } }', undefined, asAdmin());
+    assert.ok(audit.body.data.auditEvents.nodes.some((e: any) => e.namespace === 'team-b' && e.outcome === 'denied'), 'and audited');
     const own = await stack.gql('{ apiKeys { namespace } }', undefined, { key: a.key });
     assert.ok(own.body.data.apiKeys.every((k: any) => k.namespace === 'team-a'));
   });
