@@ -17,7 +17,9 @@ import {
   AccessAdminService, Admission, AuditService, AuthService, StorageQuotaService, hashesEqual, sha256, type Principal,
 } from '@aivillage/auth';
 import type { ApiConfig } from '@aivillage/config';
-import { createPrisma, type PrismaClient } from '@aivillage/db';
+import { createPrisma, StatementStats, type PrismaClient } from '@aivillage/db';
+import { ResponseCache } from '@aivillage/cache';
+import { Counter } from 'prom-client';
 import { createLogger, type Logger } from '@aivillage/log';
 import { createHttpMetrics, createRegistry, LabelLimiter } from '@aivillage/metrics';
 import { PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
@@ -26,6 +28,8 @@ import { createRedis, QueueSet } from '@aivillage/queues';
 import { createContext, type AppDeps, type Context, type RequestInfo } from './context.js';
 import { authRoutes } from './http/auth-routes.js';
 import { bodyErrorHandler } from './http/body-errors.js';
+import { debugRoutes } from './http/debug-routes.js';
+import { responseCachePlugin } from './http/response-cache.plugin.js';
 import { requireAuth, sendError } from './http/edge-auth.js';
 import { enforceOperationLimits } from './http/operation-limits.js';
 import { RedisKeyValueCache } from './http/persisted-queries.js';
@@ -55,7 +59,8 @@ const WORKER_HEARTBEAT_GRACE = 3;
 
 export async function createApiServer(config: ApiConfig, overrides: ApiServerOverrides = {}): Promise<ApiServer> {
   const log = overrides.log ?? createLogger('api', config.LOG_LEVEL);
-  const prisma = overrides.prisma ?? createPrisma({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, schema: config.DATABASE_SCHEMA });
+  const statements = new StatementStats();
+  const prisma = overrides.prisma ?? createPrisma({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, schema: config.DATABASE_SCHEMA, statements });
   const redis = createRedis(config.REDIS_URL, { connectionName: 'api' });
   const subscriber = createRedis(config.REDIS_URL, { connectionName: 'api-subscriber' });
   const queues = new QueueSet(redis, config.REDIS_PREFIX);
@@ -91,9 +96,10 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     redisPrefix: config.REDIS_PREFIX,
     workerMaxAgeMs: config.WORKER_HEARTBEAT_MS * WORKER_HEARTBEAT_GRACE,
   });
-  const authSubscriber = createRedis(config.REDIS_URL, { connectionName: 'api-auth-subscriber' });
+  // One subscriber connection for control channels (auth invalidation, cache tag versions).
+  const controlSubscriber = createRedis(config.REDIS_URL, { connectionName: 'api-control-subscriber' });
   const auth = new AuthService({
-    prisma, redis, subscriber: authSubscriber, redisPrefix: config.REDIS_PREFIX,
+    prisma, redis, subscriber: controlSubscriber, redisPrefix: config.REDIS_PREFIX,
     sessionTtlMs: config.SESSION_TTL_HOURS * 3600_000, sessionTier: config.SESSION_TIER,
   });
   await auth.whenReady();
@@ -101,6 +107,17 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
   const admission = new Admission(redis, config.REDIS_PREFIX);
   const access = new AccessAdminService({ prisma, auth, audit, rateLimiter: admission.rates, connections: admission.connections });
   const storage = new StorageQuotaService(prisma);
+  const cacheLookups = new Counter({
+    name: 'aivillage_cache_lookups_total',
+    help: 'Response cache lookups by layer (l1 in-process, l2 Redis) and result',
+    labelNames: ['layer', 'result'],
+    registers: [registry],
+  });
+  const responseCache = new ResponseCache({
+    redis, subscriber: controlSubscriber, prefix: config.REDIS_PREFIX,
+    onLookup: (layer, hit) => cacheLookups.inc({ layer, result: hit ? 'hit' : 'miss' }),
+  });
+  await responseCache.whenReady();
   const deps: AppDeps = { config, prisma, redis, queues, pubsub, log, platformStatus, systemMetrics, auth, access, audit, admission, storage };
   const allowedOrigins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   /** AUTH_DISABLED (benchmarks only, refused in production): everyone acts as this. */
@@ -168,6 +185,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_TIMEOUT_MS }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       countErrors,
+      responseCachePlugin(responseCache),
     ],
   });
   await apollo.start();
@@ -211,6 +229,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     res.setHeader('Content-Type', registry.contentType);
     res.send(await registry.metrics());
   });
+  app.use('/v1/debug', edge, debugRoutes({ prisma, statements, responseCache }));
   const corsForConsole = cors({ origin: allowedOrigins, credentials: true });
   app.use('/v1/auth', corsForConsole, authRoutes({ auth, audit, admission, allowedOrigins, cookieSecure: config.COOKIE_SECURE, log }));
   app.use(
@@ -254,7 +273,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
         wsServer.close();
         await systemMetrics.stop();
         await queues.close();
-        await Promise.allSettled([redis.quit(), subscriber.quit(), authSubscriber.quit()]);
+        await Promise.allSettled([redis.quit(), subscriber.quit(), controlSubscriber.quit()]);
         if (!overrides.prisma) await prisma.$disconnect();
       })();
       return stopped;

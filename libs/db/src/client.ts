@@ -5,6 +5,7 @@
  * for them with `omit: { passwordHash: false }`.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient as GeneratedPrismaClient } from './generated/prisma/client.js';
 
 export { Prisma } from './generated/prisma/client.js';
@@ -15,6 +16,44 @@ export interface CreatePrismaOptions {
   poolSize?: number;
   /** Postgres schema to use (integration tests isolate themselves in their own). */
   schema?: string;
+  /** Keep per-statement timings for /v1/debug/db-stats (see StatementStats). */
+  statements?: StatementStats;
+}
+
+/**
+ * Timings per distinct SQL statement (Prisma's are parameterised, so the set stays small;
+ * it is capped anyway). What `/v1/debug/db-stats` reports as the slowest statements.
+ */
+export class StatementStats {
+  private readonly byQuery = new Map<string, { calls: number; totalMs: number; maxMs: number }>();
+  constructor(private readonly maxStatements = 500) {}
+
+  record(query: string, ms: number): void {
+    let s = this.byQuery.get(query);
+    if (!s) {
+      if (this.byQuery.size >= this.maxStatements) return;
+      s = { calls: 0, totalMs: 0, maxMs: 0 };
+      this.byQuery.set(query, s);
+    }
+    s.calls++;
+    s.totalMs += ms;
+    if (ms > s.maxMs) s.maxMs = ms;
+  }
+
+  slowest(n = 10) {
+    return [...this.byQuery.entries()]
+      .map(([query, s]) => ({ query, calls: s.calls, meanMs: s.totalMs / s.calls, maxMs: s.maxMs, totalMs: s.totalMs }))
+      .sort((a, b) => b.meanMs - a.meanMs)
+      .slice(0, n);
+  }
+}
+
+const pools = new WeakMap<object, pg.Pool>();
+
+/** The pg pool behind a client made by createPrisma: size, idle and waiting clients. */
+export function poolStats(prisma: object): { total: number; idle: number; waiting: number; max: number } | null {
+  const pool = pools.get(prisma);
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 0 } : null;
 }
 
 export const SECRET_COLUMNS = {
@@ -23,16 +62,26 @@ export const SECRET_COLUMNS = {
   session: { tokenHash: true },
 } as const;
 
-export function createPrisma({ url, poolSize = 10, schema }: CreatePrismaOptions) {
-  const adapter = new PrismaPg(
-    {
-      connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000,
-      // The adapter's `schema` qualifies Prisma's own queries; raw SQL needs the search_path too.
-      ...(schema ? { options: `-c search_path=${schema},public` } : {}),
-    },
-    schema ? { schema } : undefined,
-  );
-  return new GeneratedPrismaClient({ adapter, omit: SECRET_COLUMNS });
+export function createPrisma({ url, poolSize = 10, schema, statements }: CreatePrismaOptions) {
+  const pool = new pg.Pool({
+    connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000,
+    // The adapter's `schema` qualifies Prisma's own queries; raw SQL needs the search_path too.
+    ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+  });
+  const adapter = new PrismaPg(pool, schema ? { schema } : undefined);
+  const prisma = new GeneratedPrismaClient({ adapter, omit: SECRET_COLUMNS, log: [{ emit: 'event', level: 'query' }] });
+  if (statements) prisma.$on('query', (e) => statements.record(e.query, e.duration));
+  pools.set(prisma, pool);
+  // The adapter does not end a pool it was handed; $disconnect must, or idle clients keep
+  // the process alive for idleTimeoutMillis.
+  const disconnect = prisma.$disconnect.bind(prisma);
+  let ended: Promise<void> | undefined;
+  prisma.$disconnect = async () => {
+    await disconnect();
+    ended ??= pool.end();
+    await ended;
+  };
+  return prisma;
 }
 
 /** The platform's Prisma client type (secret columns omitted by default). */

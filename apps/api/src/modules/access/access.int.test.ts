@@ -255,3 +255,43 @@ describe('metrics, persisted queries and storage', () => {
     await storage.reserve('quota-ns', GB);
   });
 });
+
+describe('response cache', () => {
+  test('cacheable queries are served from cache until a write that affects them, on every instance', async () => {
+    const admin = asAdmin();
+    const users = () => stack.gql('{ users { email } }', undefined, admin);
+    const first = await users();
+    assert.equal(first.headers.get('x-cache'), 'MISS');
+    const second = await users();
+    assert.equal(second.headers.get('x-cache'), 'HIT');
+    assert.deepEqual(second.body, first.body);
+
+    const email = `cached-${Date.now()}@example.com`;
+    await stack.gql('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { email, password: 'long enough password', role: 'VIEWER' } }, admin);
+    for (const apiIndex of [0, 1]) {
+      const after = await stack.gql('{ users { email } }', undefined, { ...admin, apiIndex });
+      assert.ok(after.body.data.users.some((u: any) => u.email === email), `instance ${apiIndex} sees the new user`);
+    }
+  });
+
+  test('entries are scoped by what the caller may see', async () => {
+    const a = await stack.createKey({ namespace: 'scope-a' });
+    const b = await stack.createKey({ namespace: 'scope-b' });
+    const na = await stack.gql('{ namespaces { name } }', undefined, { key: a.key });
+    const nb = await stack.gql('{ namespaces { name } }', undefined, { key: b.key });
+    assert.deepEqual(na.body.data.namespaces, [{ name: 'scope-a' }]);
+    assert.deepEqual(nb.body.data.namespaces, [{ name: 'scope-b' }]);
+  });
+
+  test('/v1/debug/cache-stats and /v1/debug/db-stats are for platform admins only', async () => {
+    await stack.gql('{ tiers { tier } }');
+    await stack.gql('{ tiers { tier } }');
+    assert.equal((await fetch(`${base}/v1/debug/cache-stats`, { headers: { authorization: `Bearer ${stack.adminKey}` } })).status, 403);
+    const cache = (await (await fetch(`${base}/v1/debug/cache-stats`, { headers: { cookie: stack.adminCookie } })).json()) as any;
+    assert.ok(cache.l1.hits >= 1 && cache.l1.hitRate > 0);
+    const db = (await (await fetch(`${base}/v1/debug/db-stats`, { headers: { cookie: stack.adminCookie } })).json()) as any;
+    assert.ok(db.pool.max > 0);
+    assert.ok(db.database.commits > 0);
+    assert.ok(Array.isArray(db.slowestStatements));
+  });
+});

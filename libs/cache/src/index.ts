@@ -1,0 +1,2 @@
+export * from './lru.js';
+export * from './response-cache.js';
