@@ -36,7 +36,7 @@ export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Co
       let ttl = 0;
       return {
         async responseForOperation({ operation, request, contextValue }) {
-          if (operation.operation !== 'query') return null;
+          if (!operation || operation.operation !== 'query') return null; // unknown operationName: no operation
           const fields = rootFields(operation);
           const policies = fields.filter((f) => f !== '__typename').map((f) => CACHE_POLICY[f]);
           if (policies.length === 0 || policies.some((p) => !p)) return null;
