@@ -125,7 +125,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     ? {
         kind: 'user', userId: '00000000-0000-0000-0000-000000000000', email: 'open@localhost', sessionId: 'open',
         role: 'ADMIN', tier: 'PLATINUM', namespaces: 'all', namespaceRoles: {}, scopes: ['read', 'write', 'metrics'],
-        subject: 'open', label: 'auth disabled', requestsPerMinute: null, concurrentConnections: null,
+        subject: 'open', label: 'auth disabled', requestsPerMinute: null, concurrentConnections: null, expiresAt: null,
       }
     : null;
   if (openPrincipal) log.warn('AUTH_DISABLED=true: authentication and limits are OFF (benchmark mode)');

@@ -102,13 +102,14 @@ export class AuthService {
         include: { user: { include: { memberships: { include: { namespace: { select: { name: true } } } } } } },
       });
       if (!session || session.revokedAt || session.expiresAt <= new Date() || session.user.disabledAt) return null;
-      return this.userPrincipal(session.user, session.id);
+      return this.userPrincipal(session.user, session.id, session.expiresAt);
     }) as Promise<UserPrincipal | null>;
   }
 
   private userPrincipal(
     user: { id: string; email: string; role: RoleName; memberships: { role: RoleName; namespace: { name: string } }[] },
     sessionId: string,
+    expiresAt: Date,
   ): UserPrincipal {
     const limits = TIERS[this.opts.sessionTier];
     const namespaceRoles = Object.fromEntries(user.memberships.map((m) => [m.namespace.name, m.role]));
@@ -126,6 +127,7 @@ export class AuthService {
       label: user.email,
       requestsPerMinute: limits.requestsPerMinute,
       concurrentConnections: limits.concurrentConnections,
+      expiresAt: expiresAt.getTime(),
     };
   }
 
@@ -157,6 +159,7 @@ export class AuthService {
         label: key.prefix,
         requestsPerMinute: key.rateLimitPerMinute ?? limits.requestsPerMinute,
         concurrentConnections: limits.concurrentConnections,
+        expiresAt: key.expiresAt?.getTime() ?? null,
         // The secret hash is checked before caching; keep it to re-check cache hits.
         secretHash: parsed.secretHash,
       } as ApiKeyPrincipal & { secretHash: string };
@@ -175,7 +178,9 @@ export class AuthService {
     if (hit && hit.until > now) return hit.principal;
     const principal = await load();
     if (this.cache.size > 10_000) this.cache.clear(); // bounded; a refill costs one query each
-    this.cache.set(key, { principal, until: now + (this.opts.cacheTtlMs ?? 10_000), subject: principal?.subject });
+    // Never keep a principal past its credential's expiry.
+    const until = Math.min(now + (this.opts.cacheTtlMs ?? 10_000), principal?.expiresAt ?? Infinity);
+    this.cache.set(key, { principal, until, subject: principal?.subject });
     return principal;
   }
 

@@ -25,6 +25,8 @@ interface PrincipalBase {
   /** Requests per minute; null = unlimited. */
   requestsPerMinute: number | null;
   concurrentConnections: number | null;
+  /** Epoch ms after which the credential (session or key) is no longer valid; null = never. */
+  expiresAt: number | null;
 }
 
 export interface UserPrincipal extends PrincipalBase {

@@ -15,7 +15,7 @@ function op(query: string) {
 
 const bronzeReader: Principal = {
   kind: 'apiKey', keyId: 'k', prefix: 'av_x', namespaceId: 'n', role: 'VIEWER', tier: 'BRONZE', namespaces: ['a'],
-  scopes: ['read'], subject: 'key:k', label: 'av_x', requestsPerMinute: 60, concurrentConnections: 10,
+  scopes: ['read'], subject: 'key:k', label: 'av_x', requestsPerMinute: 60, concurrentConnections: 10, expiresAt: null,
 };
 
 test('cost multiplies children by page size and follows fragments; depth counts field levels', () => {

@@ -137,6 +137,13 @@ describe('API keys', () => {
     }
   });
 
+  test('a key stops working the moment it expires, even while its principal is cached', async () => {
+    const { key } = await stack.createKey({ expiresAt: new Date(Date.now() + 1500) });
+    assert.equal((await stack.gql('{ me { label } }', undefined, { key })).status, 200);
+    await new Promise((r) => setTimeout(r, 1600));
+    assert.equal((await stack.gql('{ me { label } }', undefined, { key })).status, 401);
+  });
+
   test('an expired key and a malformed key are refused', async () => {
     const { key } = await stack.createKey({ expiresAt: new Date(Date.now() - 1000) });
     assert.equal((await stack.gql('{ me { label } }', undefined, { key })).status, 401);
