@@ -51,6 +51,8 @@ setTimeout(() => {
     GraphQL   ${apiUrl}/graphql   (HTTP and WebSocket)
     probes    ${apiUrl}/healthz  ${apiUrl}/readyz
     metrics   ${apiUrl}/metrics
+  Sign in as ${process.env.DEMO_ADMIN_EMAIL ?? 'admin@aivillage.local'} / ${process.env.DEMO_ADMIN_PASSWORD ?? 'aivillage-demo-admin'}
+  (the demo admin; \`npm run create-admin\` makes your own).
   Ctrl-C stops everything.
 `);
 }, 1500);
