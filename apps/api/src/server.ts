@@ -104,7 +104,10 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
   });
   await auth.whenReady();
   const audit = new AuditService(prisma, (err, entry) => log.error({ err, action: entry.action }, 'audit write failed'));
-  const admission = new Admission(redis, config.REDIS_PREFIX);
+  // Admission runs on every request: its own connection with auto-pipelining, so concurrent
+  // requests' EVALSHAs share socket writes instead of one syscall each.
+  const edgeRedis = createRedis(config.REDIS_URL, { connectionName: 'api-edge', enableAutoPipelining: true });
+  const admission = new Admission(edgeRedis, config.REDIS_PREFIX);
   const access = new AccessAdminService({ prisma, auth, audit, rateLimiter: admission.rates, connections: admission.connections });
   const storage = new StorageQuotaService(prisma);
   const cacheLookups = new Counter({
@@ -273,7 +276,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
         wsServer.close();
         await systemMetrics.stop();
         await queues.close();
-        await Promise.allSettled([redis.quit(), subscriber.quit(), controlSubscriber.quit()]);
+        await Promise.allSettled([redis.quit(), subscriber.quit(), controlSubscriber.quit(), edgeRedis.quit()]);
         if (!overrides.prisma) await prisma.$disconnect();
       })();
       return stopped;
