@@ -4,10 +4,13 @@
  * a failure to write the log never fails the action it describes, but is logged.
  */
 import type { PrismaClient } from '@aivillage/db';
-import type { Principal } from './principal.js';
-
 export interface AuditEntry {
-  actor: Principal | { kind: 'anonymous'; label: string } | { kind: 'system'; label: string };
+  /** A Principal fits here as it is; sign-in names the user before it has a session. */
+  actor:
+    | { kind: 'user'; userId: string; label: string }
+    | { kind: 'apiKey'; keyId: string; label: string }
+    | { kind: 'anonymous'; label: string }
+    | { kind: 'system'; label: string };
   action: string;
   outcome: 'success' | 'denied' | 'failure';
   targetType?: string;

@@ -6,6 +6,7 @@
  */
 import { AppError, ErrorCode, unauthenticated } from '@aivillage/errors';
 import type { PrismaClient } from '@aivillage/db';
+import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { DUMMY_HASH, verifyPassword } from './password.js';
 import type { ApiKeyPrincipal, Principal, RoleName, Scope, UserPrincipal } from './principal.js';
@@ -38,6 +39,12 @@ export class AuthService {
   private readonly cache = new Map<string, { principal: Principal | null; until: number; subject?: string }>();
   private readonly channel: string;
   private readonly ready: Promise<unknown>;
+  private readonly lastTouched = new Map<string, number>();
+  /**
+   * Emits `invalidated` (subject) for every invalidation, local or from another instance,
+   * so holders of long-lived connections (WebSockets) can drop them.
+   */
+  readonly events = new EventEmitter();
 
   constructor(private readonly opts: AuthServiceOptions) {
     this.channel = `${opts.redisPrefix}:auth:invalidate`;
@@ -166,7 +173,9 @@ export class AuthService {
     }).then((p) => {
       // A cache hit must still match the presented secret.
       const hit = p as (ApiKeyPrincipal & { secretHash: string }) | null;
-      return hit && hashesEqual(hit.secretHash, parsed.secretHash) ? stripSecret(hit) : null;
+      if (!hit || !hashesEqual(hit.secretHash, parsed.secretHash)) return null;
+      this.touch(hit.keyId);
+      return stripSecret(hit);
     });
   }
 
@@ -194,6 +203,23 @@ export class AuthService {
     for (const [key, entry] of this.cache) {
       if (key === subject || entry.subject === subject) this.cache.delete(key);
     }
+    this.events.emit('invalidated', subject);
+  }
+
+  /** The cache key a credential resolves under (matches `invalidated` events for sign-out). */
+  static credentialKey(kind: 'session' | 'apiKey', raw: string): string | null {
+    if (kind === 'session') return `session:${sha256(raw)}`;
+    const parsed = parseApiKey(raw);
+    return parsed ? `key:${parsed.prefix}` : null;
+  }
+
+  /** Records use of a key at most once a minute per key per instance, off the request path. */
+  private touch(keyId: string): void {
+    const now = Date.now();
+    if ((this.lastTouched.get(keyId) ?? 0) > now - 60_000) return;
+    if (this.lastTouched.size > 10_000) this.lastTouched.clear();
+    this.lastTouched.set(keyId, now);
+    void this.opts.prisma.apiKey.update({ where: { id: keyId }, data: { lastUsedAt: new Date(now) } }).catch(() => {});
   }
 }
 

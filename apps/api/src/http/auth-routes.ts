@@ -49,7 +49,7 @@ export function authRoutes(o: AuthRoutesOptions): Router {
       const { token, expiresAt, user } = await o.auth.signIn(email, password, meta);
       const secure = o.cookieSecure === 'true' || (o.cookieSecure === 'auto' && req.secure);
       res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
-      await o.audit.record({ actor: { kind: 'anonymous', label: user.email }, action: 'auth.signIn', outcome: 'success', targetType: 'user', targetId: user.id, ...meta });
+      await o.audit.record({ actor: { kind: 'user', userId: user.id, label: user.email }, action: 'auth.signIn', outcome: 'success', targetType: 'user', targetId: user.id, ...meta });
       res.json({ user, expiresAt: expiresAt.toISOString() });
     } catch (error) {
       if (error instanceof AppError) {

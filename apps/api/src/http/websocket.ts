@@ -4,8 +4,11 @@
  * from the upgrade request, or an API key in connectionParams / Authorization), holds a
  * connection lease against its tier while open, and every subscribe counts against the
  * rate limit and passes the per-tier depth/cost checks before it runs.
- * Close codes: 4408 no connection_init in time, 4401 unauthenticated, 4403 forbidden,
- * 4429 over the connection limit, 1001 server going away.
+ * A socket is closed (4401) as soon as its credential is revoked, expires from the cache by
+ * sign-out, or its user is changed, on whichever instance holds it.
+ * Close codes: 4408 no connection_init in time, 4401 unauthenticated or credential revoked,
+ * 4403 forbidden, 4430 over the tier's connection limit (not graphql-ws's reserved 4429,
+ * which its client treats as fatal: ours is worth a retry), 1001 server going away.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -15,11 +18,11 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CONNECTION_LEASE_MS, type Principal } from '@aivillage/auth';
+import { AuthService, CONNECTION_LEASE_MS, type Principal } from '@aivillage/auth';
 import { ErrorCode } from '@aivillage/errors';
 import type { IncomingMessage } from 'node:http';
 import { createContext, type AppDeps } from '../context.js';
-import { admissionError, authenticate } from './edge-auth.js';
+import { admissionError, authenticate, readCredential } from './edge-auth.js';
 import { enforceOperationLimits } from './operation-limits.js';
 
 type Extra = {
@@ -41,8 +44,30 @@ export interface WebSocketOptions {
   openPrincipal: Principal | null;
 }
 
+/** Close code for a socket over its tier's connection limit. */
+export const WS_OVER_CONNECTION_LIMIT = 4430;
+
 export function attachWebSocket(o: WebSocketOptions) {
   const { deps } = o;
+  // Open sockets by the keys an invalidation may name: principal subject and credential key.
+  const open = new Map<string, Set<WebSocket>>();
+  const track = (keys: string[], socket: WebSocket) => {
+    for (const k of keys) {
+      let set = open.get(k);
+      if (!set) open.set(k, (set = new Set()));
+      set.add(socket);
+    }
+    socket.once('close', () => {
+      for (const k of keys) {
+        const set = open.get(k);
+        set?.delete(socket);
+        if (set?.size === 0) open.delete(k);
+      }
+    });
+  };
+  deps.auth.events.on('invalidated', (subject: string) => {
+    for (const socket of open.get(subject) ?? []) socket.close(4401, 'Credential revoked or changed; authenticate again');
+  });
   const wsServer = new WebSocketServer({ server: o.httpServer, path: '/graphql', maxPayload: deps.config.MAX_BODY_BYTES });
   const cleanup = useServer<Record<string, unknown> | undefined, Extra>(
     {
@@ -63,10 +88,13 @@ export function attachWebSocket(o: WebSocketOptions) {
         const connectionId = `ws-${randomUUID()}`;
         const decision = await deps.admission.admit(p.subject, p.requestsPerMinute, p.concurrentConnections, connectionId);
         if (!decision.admitted) {
-          ctx.extra.socket.close(4429, admissionError(decision, p).message.slice(0, 120));
+          ctx.extra.socket.close(WS_OVER_CONNECTION_LIMIT, admissionError(decision, p).message.slice(0, 120));
           return false;
         }
         ctx.extra.principal = p;
+        const credential = readCredential(ctx.extra.request.headers, ctx.connectionParams);
+        const credentialKey = credential && AuthService.credentialKey(credential.kind, credential.value);
+        track(credentialKey ? [p.subject, credentialKey] : [p.subject], ctx.extra.socket);
         if (p.concurrentConnections !== null) {
           ctx.extra.connectionId = connectionId;
           // Renew the lease while open so a crashed instance's sockets expire on their own.

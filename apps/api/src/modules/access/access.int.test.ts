@@ -70,10 +70,16 @@ describe('authentication at the edge', () => {
     const foreign = await stack.gql('{ me { label } }', undefined, { key: null, headers: { cookie: ok.cookie!, origin: 'https://evil.example' } });
     assert.equal(foreign.status, 403, 'a cookie sent from a foreign origin is refused');
 
+    const ws = new WebSocket(`${stack.apis[1].url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { cookie: ok.cookie! } });
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'connection_init' }));
+    assert.equal(JSON.parse(String(await new Promise((r) => ws.once('message', r)))).type, 'connection_ack', 'the cookie authenticates a WebSocket');
+    const wsClosed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
     const out = await fetch(`${base}/v1/auth/session`, { method: 'DELETE', headers: { cookie: ok.cookie! } });
     assert.equal(out.status, 204);
     const after = await stack.gql('{ me { label } }', undefined, { key: null, headers: { cookie: ok.cookie! }, apiIndex: 1 });
     assert.equal(after.status, 401, 'signed out on every instance');
+    assert.equal(await wsClosed, 4401, 'and its WebSockets are closed');
   });
 
   test('repeated wrong passwords back off with RATE_LIMITED and Retry-After, and are audited', async () => {
@@ -121,6 +127,14 @@ describe('API keys', () => {
     });
     assert.equal(viaWs.data.me.label, apiKey.prefix);
     await client.dispose();
+    // A socket held open on the other instance is closed the moment the key is revoked.
+    const held = new WebSocket(`${stack.apis[1].url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((r) => held.once('open', r));
+    held.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: secret } }));
+    await new Promise((r) => held.once('message', r));
+    const heldClosed = new Promise<number>((r) => held.once('close', (code) => r(code)));
+    const used = await stack.db.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
+    assert.ok(used.lastUsedAt, 'use of a key is recorded');
 
     const mutation = await stack.gql('mutation { revokeApiKey(id: "00000000-0000-0000-0000-000000000000") { id } }', undefined, { key: secret });
     assert.equal(mutation.status, 403);
@@ -135,6 +149,7 @@ describe('API keys', () => {
       const r = await stack.gql('{ me { label } }', undefined, { key: secret, apiIndex });
       assert.equal(r.status, 401, `revoked key refused on instance ${apiIndex}`);
     }
+    assert.equal(await heldClosed, 4401, 'open WebSockets of a revoked key are closed');
   });
 
   test('a key stops working the moment it expires, even while its principal is cached', async () => {
@@ -190,7 +205,7 @@ describe('tier limits', () => {
     assert.ok(Number(last!.headers.get('retry-after')) >= 1);
   });
 
-  test('a BRONZE key may hold 10 concurrent connections; the 11th WebSocket is closed with 4429', async () => {
+  test('a BRONZE key may hold 10 concurrent connections; the 11th WebSocket is closed with 4430', async () => {
     const { key } = await stack.createKey({ tier: 'BRONZE', rateLimitPerMinute: undefined });
     const sockets: WebSocket[] = [];
     for (let i = 0; i < 10; i++) {
@@ -201,7 +216,7 @@ describe('tier limits', () => {
       assert.equal(JSON.parse(msg).type, 'connection_ack');
       sockets.push(ws);
     }
-    assert.equal(await wsCloseCode(base, { apiKey: key }), 4429);
+    assert.equal(await wsCloseCode(base, { apiKey: key }), 4430);
     sockets[0].close();
     await new Promise((r) => sockets[0].once('close', r));
     await new Promise((r) => setTimeout(r, 100));
