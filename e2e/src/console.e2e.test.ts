@@ -1,10 +1,12 @@
 /**
  * The console in a real browser against a real, isolated platform (API, worker, Postgres
- * schema, Redis prefix): the Overview shows measured health and live metrics that move.
+ * schema, Redis prefix): signing in, the Overview's measured health and live metrics, API
+ * keys (created, used, revoked), the audit log, and users (created; a viewer sees less).
  * Needs `npm run build` and `npm run build:console` first; screenshots and service logs go
  * to e2e/artifacts/.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,11 +15,19 @@ import { ensureChromium, launchChromium } from './support/browser.js';
 import { assertBuilt, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 import { ARTIFACTS_DIR } from './support/paths.js';
 import { poll, sleep } from './support/poll.js';
+import type { Credentials } from './support/seed-access.js';
 
 const UI_TIMEOUT_MS = 20_000;
 const CHART_IDS = ['requests-per-second', 'p95-latency-ms', 'cpu-percent', 'rss-mb', 'event-loop-lag-ms', 'active-connections'];
+const ADMIN_NAV = ['Overview', 'API keys', 'Users', 'Audit log'];
+const ADMIN_NAV_HREFS = ['/', '/api-keys', '/users', '/audit'];
 
-describe('console overview', () => {
+interface GraphQLAnswer {
+  status: number;
+  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+describe('console', () => {
   let stack: ConsoleStack | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
@@ -41,6 +51,7 @@ describe('console overview', () => {
       if (started.status === 'rejected') throw started.reason;
       if (launched.status === 'rejected') throw launched.reason;
       assert.ok(browser);
+      // One context for the whole file: its cookies are the browser's session.
       context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
       context.setDefaultTimeout(UI_TIMEOUT_MS);
     },
@@ -58,12 +69,32 @@ describe('console overview', () => {
     { timeout: 30_000 },
   );
 
-  async function openOverview(): Promise<Page> {
-    assert.ok(context && stack, 'stack not started');
+  async function newPage(): Promise<Page> {
+    assert.ok(context, 'browser not started');
     const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${stack.consoleUrl}/`, { waitUntil: 'domcontentloaded' });
-    await page.getByTestId('page-overview').waitFor();
+    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    return page;
+  }
+
+  const pathOf = (page: Page) => new URL(page.url()).pathname;
+
+  async function signIn(page: Page, { email, password }: Credentials): Promise<void> {
+    await page.getByTestId('sign-in-email').fill(email);
+    await page.getByTestId('sign-in-password').fill(password);
+    await page.getByTestId('sign-in-submit').click();
+  }
+
+  /** Opens `pathname` (testid `page-<name>`), signing in as the admin first if sent to sign in. */
+  async function openAsAdmin(pathname: string, pageTestId: string): Promise<Page> {
+    assert.ok(stack, 'stack not started');
+    const page = await newPage();
+    await page.goto(`${stack.consoleUrl}${pathname}`, { waitUntil: 'domcontentloaded' });
+    const target = page.getByTestId(pageTestId);
+    await target.or(page.getByTestId('page-sign-in')).first().waitFor();
+    if (!(await target.isVisible())) {
+      await signIn(page, stack.admin);
+      await target.waitFor();
+    }
     return page;
   }
 
@@ -80,11 +111,71 @@ describe('console overview', () => {
   const attr = async (page: Page, testId: string, name = 'data-value') =>
     page.getByTestId(testId).getAttribute(name, { timeout: 2000 });
 
-  test('shows measured platform health and live metrics that change', { timeout: 60_000 }, async () => {
+  async function navLinks(page: Page): Promise<{ labels: string[]; hrefs: (string | null)[] }> {
+    await page.locator('[data-testid="nav"][data-state="ready"]').waitFor();
+    const links = page.getByTestId('nav').getByRole('link');
+    const labels = await links.allTextContents();
+    const hrefs = await Promise.all((await links.all()).map((link) => link.getAttribute('href')));
+    return { labels, hrefs };
+  }
+
+  /** A GraphQL request from outside the browser with an API key. */
+  async function graphqlWithKey(key: string, query: string): Promise<GraphQLAnswer> {
     assert.ok(stack);
-    const { apiUrl, worker } = stack;
-    const page = await openOverview();
+    const response = await fetch(`${stack.apiUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query }),
+    });
+    return { status: response.status, body: (await response.json()) as GraphQLAnswer['body'] };
+  }
+
+  /** Signs in from Node (no browser) and runs one GraphQL operation with that session's cookie. */
+  async function graphqlAsUser(who: Credentials, query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer> {
+    assert.ok(stack);
+    const session = await fetch(`${stack.apiUrl}/v1/auth/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(who),
+    });
+    await session.arrayBuffer();
+    assert.equal(session.status, 200, 'sign-in from Node');
+    const cookie = /av_session=[^;]+/.exec(session.headers.get('set-cookie') ?? '')?.[0];
+    assert.ok(cookie, 'the API sets the session cookie');
+    const response = await fetch(`${stack.apiUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as GraphQLAnswer['body'] };
+  }
+
+  test('a signed-out visitor must sign in; then the Overview shows health and live metrics', { timeout: 60_000 }, async () => {
+    assert.ok(stack);
+    const { apiUrl, consoleUrl, worker, admin, trafficKey } = stack;
+    const page = await newPage();
     await withScreenshotOnFailure(page, 'overview', async () => {
+      // Signed out, every page is the sign-in page, remembering where the visitor was going.
+      await page.goto(`${consoleUrl}/audit`, { waitUntil: 'domcontentloaded' });
+      await page.getByTestId('page-sign-in').waitFor();
+      assert.equal(pathOf(page), '/sign-in');
+      assert.equal(new URL(page.url()).searchParams.get('next'), '/audit');
+      await page.goto(`${consoleUrl}/`, { waitUntil: 'domcontentloaded' });
+      await page.getByTestId('page-sign-in').waitFor();
+      assert.equal(pathOf(page), '/sign-in');
+      assert.equal(await page.getByTestId('nav').count(), 0, 'no navigation while signed out');
+
+      // A wrong password is refused with an explanation; the right one opens the Overview.
+      await signIn(page, { email: admin.email, password: 'not-the-password' });
+      const error = page.getByTestId('sign-in-error');
+      await error.waitFor();
+      assert.equal(await error.getAttribute('data-code'), 'UNAUTHENTICATED');
+      assert.match((await error.textContent()) ?? '', /email or password is incorrect/i);
+      assert.equal(pathOf(page), '/sign-in');
+      await signIn(page, admin);
+      await page.getByTestId('page-overview').waitFor();
+      assert.equal(pathOf(page), '/');
+
       // Platform status: measured by the API against this run's own Postgres schema and Redis prefix.
       await page.locator('[data-testid="platform-health"][data-state="healthy"]').waitFor();
       assert.equal(await attr(page, 'status-postgres', 'data-ok'), 'true');
@@ -98,7 +189,7 @@ describe('console overview', () => {
       await workerRow.waitFor();
       assert.equal(await page.getByTestId('worker-row').count(), 1);
 
-      // Live metrics: the subscription delivers samples and the displayed values move.
+      // Live metrics: the subscription (authenticated by the session cookie) delivers samples that move.
       await page.locator('[data-testid="metrics-connection"][data-state="live"]').waitFor();
       const first = await poll('2 metric samples', async () => {
         const count = Number(await attr(page, 'metric-sample-count'));
@@ -111,15 +202,15 @@ describe('console overview', () => {
       });
       assert.ok(Date.parse(second.at!) > Date.parse(first.at!), 'sample timestamps should advance');
 
-      // Traffic from outside the browser shows up as requests per second: ~15 req/s here,
-      // far above the console's own polling (one platformStatus query every 3 s).
+      // Traffic from outside the browser (with the run's API key) shows up as requests per
+      // second: ~15 req/s here, far above the console's own polling (one query every 3 s).
       let sending = true;
       let trafficError: unknown;
       const traffic = (async () => {
         while (sending) {
           const response = await fetch(`${apiUrl}/graphql`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${trafficKey}` },
             body: JSON.stringify({ query: '{ platformStatus { healthy } }' }),
           });
           await response.arrayBuffer();
@@ -168,15 +259,164 @@ describe('console overview', () => {
     await page.close();
   });
 
-  test('navigation lists only the domains that are built', { timeout: 20_000 }, async () => {
-    const page = await openOverview();
+  test('navigation lists the built domains an admin may use', { timeout: 20_000 }, async () => {
+    assert.ok(stack);
+    const page = await openAsAdmin('/', 'page-overview');
     await withScreenshotOnFailure(page, 'nav', async () => {
       assert.equal(await page.getByTestId('brand-name').textContent(), 'AIVillage');
-      const links = page.getByTestId('nav').getByRole('link');
-      assert.deepEqual(await links.allTextContents(), ['Overview']);
-      const hrefs = await Promise.all((await links.all()).map((link) => link.getAttribute('href')));
-      assert.deepEqual(hrefs, ['/']);
+      const { labels, hrefs } = await navLinks(page);
+      assert.deepEqual(labels, ADMIN_NAV);
+      assert.deepEqual(hrefs, ADMIN_NAV_HREFS);
       assert.equal(await page.getByTestId('nav-overview').getAttribute('aria-current'), 'page');
+      assert.equal(await page.getByTestId('whoami-label').textContent(), stack!.admin.email);
+      assert.equal(await attr(page, 'whoami-role'), 'ADMIN');
+      // Client-side navigation marks the new page as current.
+      await page.getByTestId('nav-api-keys').click();
+      await page.getByTestId('page-api-keys').waitFor();
+      assert.equal(await page.getByTestId('nav-api-keys').getAttribute('aria-current'), 'page');
+    });
+    await page.close();
+  });
+
+  test('API keys: a new key works from Node, shows its use, and stops working once revoked', { timeout: 40_000 }, async () => {
+    const page = await openAsAdmin('/api-keys', 'page-api-keys');
+    await withScreenshotOnFailure(page, 'api-keys', async () => {
+      await page.locator('[data-testid="api-key-namespace"] option[value="default"]').waitFor({ state: 'attached' });
+      await page.getByTestId('api-key-name').fill('ingest-service');
+      await page.getByTestId('api-key-namespace').selectOption('default');
+      await page.getByTestId('api-key-tier').selectOption('SILVER');
+      await page.getByTestId('api-key-scope-metrics').check();
+      await page.getByTestId('api-key-create').click();
+
+      // The secret, once, with the warning that it will not be shown again.
+      const secret = ((await page.getByTestId('api-key-secret').textContent()) ?? '').trim();
+      assert.match(secret, /^av_[a-z0-9]{10}_/);
+      assert.match((await page.getByTestId('api-key-secret-note').textContent()) ?? '', /won.t see it again/i);
+      const prefix = secret.slice(0, 'av_'.length + 10);
+
+      // It authenticates a script: `me` answers as the key, with the chosen tier.
+      const me = await graphqlWithKey(secret, '{ me { label tier } }');
+      assert.equal(me.status, 200, JSON.stringify(me.body));
+      assert.deepEqual(me.body.data, { me: { label: prefix, tier: 'SILVER' } });
+
+      // Listed with its limits; the request just made shows as use (refreshed every few seconds).
+      const row = page.locator(`[data-testid="api-key-row"][data-prefix="${prefix}"]`);
+      await row.waitFor();
+      assert.equal(await row.getAttribute('data-status'), 'ACTIVE');
+      assert.equal(await row.getByTestId('api-key-usage-requests').getAttribute('data-limit'), '200');
+      assert.equal(await row.getByTestId('api-key-usage-connections').getAttribute('data-limit'), '50');
+      await poll(
+        'the key to show 1 request in the last minute',
+        async () => Number(await row.getByTestId('api-key-usage-requests').getAttribute('data-value', { timeout: 1000 })) >= 1,
+        { timeoutMs: 12_000 },
+      );
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'api-keys.png'), fullPage: true });
+
+      // Done with the secret: it is gone from the page.
+      await page.getByTestId('api-key-secret-done').click();
+      assert.equal(await page.getByTestId('api-key-secret').count(), 0);
+
+      // Revoke, confirmed; from then on the key is refused.
+      await row.getByTestId('api-key-revoke').click();
+      await page.getByTestId('api-key-revoke-confirm').click();
+      await page.locator(`[data-testid="api-key-row"][data-prefix="${prefix}"][data-status="REVOKED"]`).waitFor();
+      const refused = await poll(
+        'the revoked key to be refused',
+        async () => {
+          const answer = await graphqlWithKey(secret, '{ me { label } }');
+          return answer.status === 401 ? answer : undefined;
+        },
+        { timeoutMs: 2000, intervalMs: 100 },
+      );
+      assert.equal(refused.body.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
+      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+    });
+    await page.close();
+  });
+
+  test('the audit log lists the key being created and revoked, newest first', { timeout: 20_000 }, async () => {
+    const page = await openAsAdmin('/audit', 'page-audit');
+    await withScreenshotOnFailure(page, 'audit', async () => {
+      const created = page.locator('[data-testid="audit-row"][data-action="apiKey.create"]');
+      const revoked = page.locator('[data-testid="audit-row"][data-action="apiKey.revoke"]');
+      await created.first().waitFor();
+      await revoked.first().waitFor();
+      const ids = (await page.getByTestId('audit-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-id')))));
+      assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+      // The sign-ins are there too, the refused one included.
+      await page.locator('[data-testid="audit-row"][data-action="auth.signIn"][data-outcome="denied"]').first().waitFor();
+
+      // Filtered to one action, only that action is listed.
+      await page.getByTestId('audit-filter-action').selectOption('apiKey.revoke');
+      await poll('only apiKey.revoke rows', async () => {
+        const actions = await page.getByTestId('audit-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+        return actions.length > 0 && actions.every((a) => a === 'apiKey.revoke');
+      });
+      await page.getByTestId('audit-filter-action').selectOption('');
+      await created.first().waitFor();
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'audit.png'), fullPage: true });
+    });
+    await page.close();
+  });
+
+  test('users: an admin creates a viewer, who sees less, and is signed out when disabled', { timeout: 45_000 }, async () => {
+    assert.ok(stack);
+    const { consoleUrl } = stack;
+    const viewer = { email: `viewer-${randomBytes(4).toString('hex')}@aivillage.test`, password: `v-${randomBytes(8).toString('hex')}` };
+    const page = await openAsAdmin('/users', 'page-users');
+    await withScreenshotOnFailure(page, 'users', async () => {
+      await page.locator('[data-testid="user-namespace"] option[value="default"]').waitFor({ state: 'attached' });
+      await page.getByTestId('user-email').fill(viewer.email);
+      await page.getByTestId('user-name').fill('Vera Viewer');
+      await page.getByTestId('user-password').fill(viewer.password);
+      await page.getByTestId('user-role').selectOption('VIEWER');
+      await page.getByTestId('user-namespace').selectOption('default');
+      await page.getByTestId('user-create').click();
+      const row = page.locator(`[data-testid="user-row"][data-email="${viewer.email}"]`);
+      await row.waitFor();
+      assert.equal(await row.getAttribute('data-role'), 'VIEWER');
+      await row.getByTestId('membership').filter({ hasText: 'default' }).waitFor();
+
+      // Disable and enable again.
+      await row.getByTestId('user-row-toggle').click();
+      await page.locator(`[data-testid="user-row"][data-email="${viewer.email}"][data-disabled="true"]`).waitFor();
+      await row.getByTestId('user-row-toggle').click();
+      await page.locator(`[data-testid="user-row"][data-email="${viewer.email}"][data-disabled="false"]`).waitFor();
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'users.png'), fullPage: true });
+
+      // Sign out: back to the sign-in page, and the session is gone (pages redirect again).
+      await page.getByTestId('sign-out').click();
+      await page.getByTestId('page-sign-in').waitFor();
+      assert.equal(await page.getByTestId('nav').count(), 0);
+      await page.goto(`${consoleUrl}/users`, { waitUntil: 'domcontentloaded' });
+      await page.getByTestId('page-sign-in').waitFor();
+
+      // The viewer signs in: no Users or Audit log, and the admin pages say so if opened directly.
+      await signIn(page, viewer);
+      await page.getByTestId('page-users').waitFor(); // `next` brought the viewer back here
+      await page.getByTestId('admin-only').waitFor();
+      assert.equal(await attr(page, 'whoami-role'), 'VIEWER');
+      const { labels, hrefs } = await navLinks(page);
+      assert.deepEqual(labels, ['Overview', 'API keys']);
+      assert.deepEqual(hrefs, ['/', '/api-keys']);
+      assert.equal(await page.getByTestId('nav-users').count(), 0);
+      assert.equal(await page.getByTestId('nav-audit').count(), 0);
+
+      // An admin disables the viewer (from Node): the API ends the viewer's session, and the
+      // console's next request (the Overview refreshes every 3 s) sends the viewer to sign in.
+      await page.getByTestId('nav-overview').click();
+      await page.locator('[data-testid="platform-health"][data-state="healthy"]').waitFor();
+      const users = await graphqlAsUser(stack!.admin, '{ users { id email } }');
+      const viewerId = (users.body.data?.users as { id: string; email: string }[]).find((u) => u.email === viewer.email)?.id;
+      assert.ok(viewerId, 'the viewer is listed');
+      const disabled = await graphqlAsUser(stack!.admin, 'mutation ($id: ID!) { updateUser(id: $id, input: { disabled: true }) { disabled } }', {
+        id: viewerId,
+      });
+      assert.deepEqual(disabled.body.data, { updateUser: { disabled: true } });
+      await page.getByTestId('sign-in-notice').waitFor({ timeout: 10_000 });
+      assert.equal(pathOf(page), '/sign-in');
+      assert.equal(new URL(page.url()).searchParams.get('reason'), 'expired');
+      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
     });
     await page.close();
   });

@@ -1,9 +1,10 @@
 /**
  * The whole platform for a browser test, isolated from everything else on the machine: its
- * own Postgres schema (migrated from scratch), its own Redis key prefix, free ports, and
- * real processes — the built API, one worker process and the built console (`next start`).
- * `stop()` ends the processes, drops the schema and deletes the prefix's Redis keys, also
- * after a start that failed half-way.
+ * own Postgres schema (migrated from scratch, then seeded with an admin, the `default`
+ * namespace and a traffic API key — see seed-access.ts), its own Redis key prefix, free
+ * ports, and real processes — the built API, one worker process and the built console
+ * (`next start`). `stop()` ends the processes, drops the schema and deletes the prefix's
+ * Redis keys, also after a start that failed half-way.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@aivillage/config';
 import { createIsolatedDatabase, type IsolatedDatabase } from '@aivillage/db';
 import { createRedis, deleteKeysMatching } from '@aivillage/queues';
 import { API_MAIN, ARTIFACTS_DIR, CONSOLE_DIR, NEXT_BIN, REPO_ROOT, WORKERS_MAIN } from './paths.js';
+import { seedAccess, type Credentials } from './seed-access.js';
 import { freePort, startService, waitForHttpOk, type Service } from './services.js';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -23,6 +25,10 @@ export interface ConsoleStack {
   consoleUrl: string;
   schema: string;
   redisPrefix: string;
+  /** A platform admin in this run's schema (the browser signs in as it). */
+  admin: Credentials;
+  /** An unlimited PLATINUM key in `default`, for traffic from Node (`Authorization: Bearer …`). */
+  trafficKey: string;
   api: Service;
   worker: Service;
   console: Service;
@@ -61,6 +67,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
 
   try {
     db = await createIsolatedDatabase(databaseUrl, 'e2e');
+    const access = await seedAccess(db);
     const apiPort = await freePort();
     let consolePort = await freePort();
     while (consolePort === apiPort) consolePort = await freePort();
@@ -96,7 +103,18 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     ]);
     worker.assertRunning();
 
-    return { apiUrl, consoleUrl, schema: db.schema, redisPrefix, api, worker, console: web, stop };
+    return {
+      apiUrl,
+      consoleUrl,
+      schema: db.schema,
+      redisPrefix,
+      admin: access.admin,
+      trafficKey: access.trafficKey,
+      api,
+      worker,
+      console: web,
+      stop,
+    };
   } catch (error) {
     await stop().catch(() => {});
     throw error;

@@ -2,7 +2,11 @@
 /**
  * The console's one urql client: queries and mutations over HTTP (POST, because Apollo's CSRF
  * prevention rejects plain GET queries), subscriptions over graphql-ws on the same path.
- * It also publishes the WebSocket's state so pages can show connecting / live / error.
+ * Both carry the API's session cookie (`credentials: 'include'` over HTTP; the browser sends
+ * it on the WebSocket upgrade by itself). When the API answers UNAUTHENTICATED — HTTP 401 or
+ * socket close 4401 — the session is over and the browser goes to the sign-in page.
+ * It also publishes the WebSocket's state so pages can show connecting / live / error, and
+ * the API's endpoints for the few calls that are not GraphQL (sign-in, sign-out).
  */
 import {
   createContext,
@@ -14,12 +18,40 @@ import {
   type SetStateAction,
 } from 'react';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import { Client, Provider, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
+import {
+  Client,
+  Provider,
+  cacheExchange,
+  fetchExchange,
+  mapExchange,
+  subscriptionExchange,
+  type CombinedError,
+} from 'urql';
+import { redirectToSignIn } from '@/components/auth/session-client';
 import type { ApiEndpoints } from '@/lib/api-endpoints';
 
 export type SocketState = 'connecting' | 'connected' | 'error';
 
 const SocketStateContext = createContext<SocketState>('connecting');
+const EndpointsContext = createContext<ApiEndpoints | null>(null);
+
+/** The API's endpoints (from `API_URL`, read by the root layout). */
+export function useApiEndpoints(): ApiEndpoints {
+  const endpoints = useContext(EndpointsContext);
+  if (!endpoints) throw new Error('useApiEndpoints must be used inside <UrqlProvider>');
+  return endpoints;
+}
+
+/** graphql-ws close codes of the API: unauthenticated (session over). */
+const CLOSE_UNAUTHENTICATED = 4401;
+
+export function isUnauthenticated(error: CombinedError | undefined): boolean {
+  if (!error) return false;
+  return (
+    error.response?.status === 401 ||
+    error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')
+  );
+}
 
 /** State of the graphql-ws connection behind subscriptions. */
 export function useSocketState(): SocketState {
@@ -51,6 +83,7 @@ function createClients(endpoints: ApiEndpoints, onSocketState: Dispatch<SetState
         closed: (event) => {
           // 1000 is our own dispose (no subscriptions left); anything else is a lost connection.
           const code = (event as { code?: number } | undefined)?.code;
+          if (code === CLOSE_UNAUTHENTICATED) redirectToSignIn(endpoints.session);
           if (code !== 1000) onSocketState('error');
         },
       },
@@ -61,8 +94,14 @@ function createClients(endpoints: ApiEndpoints, onSocketState: Dispatch<SetState
   const client = new Client({
     url: endpoints.http,
     preferGetMethod: false,
+    fetchOptions: { credentials: 'include' },
     exchanges: [
       cacheExchange,
+      mapExchange({
+        onError(error) {
+          if (isUnauthenticated(error)) redirectToSignIn(endpoints.session);
+        },
+      }),
       fetchExchange,
       subscriptionExchange({
         forwardSubscription(request) {
@@ -89,8 +128,10 @@ export function UrqlProvider({ endpoints, children }: { endpoints: ApiEndpoints;
   const [{ client, dispose }] = useState(() => createClients(endpoints, setSocketState));
   useEffect(() => dispose, [dispose]);
   return (
-    <Provider value={client}>
-      <SocketStateContext.Provider value={socketState}>{children}</SocketStateContext.Provider>
-    </Provider>
+    <EndpointsContext.Provider value={endpoints}>
+      <Provider value={client}>
+        <SocketStateContext.Provider value={socketState}>{children}</SocketStateContext.Provider>
+      </Provider>
+    </EndpointsContext.Provider>
   );
 }
