@@ -17,6 +17,13 @@ const url = await server.listen();
 log.info({ url: `${url}/graphql`, port: config.PORT }, 'api listening');
 
 let shuttingDown = false;
+// A promise nobody awaited failed: log it with its stack. Outside shutdown the process state
+// is unknown, so exit and let the supervisor restart it; during shutdown, clients closing
+// under in-flight work may reject, and finishing the orderly stop matters more.
+process.on('unhandledRejection', (reason) => {
+  log.error({ err: reason, shuttingDown }, 'unhandled promise rejection');
+  if (!shuttingDown) process.exit(1);
+});
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (shuttingDown) return;

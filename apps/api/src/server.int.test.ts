@@ -200,6 +200,8 @@ describe('api process lifecycle', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const output: string[] = [];
+    child.stdout!.on('data', (d) => output.push(String(d)));
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (d) => {
@@ -217,7 +219,7 @@ describe('api process lifecycle', () => {
     const started = Date.now();
     child.kill('SIGTERM');
     assert.equal(await closed, 1001);
-    assert.equal(await exited, 0);
+    assert.equal(await exited, 0, `api exit code; its log:\n${output.join('')}`);
     assert.ok(Date.now() - started < 5000, `shutdown took ${Date.now() - started} ms`);
   });
 });
