@@ -7,6 +7,7 @@ import type { AccessAdminService, Admission, AuditService, AuthService, Principa
 import type { ApiConfig } from '@aivillage/config';
 import type { PrismaClient } from '@aivillage/db';
 import type { Logger } from '@aivillage/log';
+import type { ArtifactStore, ModelRegistryService } from '@aivillage/models';
 import type { PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
 import type { PlatformPubSub } from '@aivillage/pubsub';
 import type { QueueSet } from '@aivillage/queues';
@@ -28,6 +29,10 @@ export interface AppDeps {
   audit: AuditService;
   admission: Admission;
   storage: StorageQuotaService;
+  /** ONNX files by sha256, under MODEL_ARTIFACT_DIR. */
+  artifacts: ArtifactStore;
+  /** The model registry: models, versions, aliases. */
+  models: ModelRegistryService;
 }
 
 /** Mutable per-request facts the HTTP metrics middleware reads after the response. */
@@ -62,7 +67,7 @@ export function createContext(
     prisma: deps.prisma,
     pubsub: deps.pubsub,
     log,
-    loaders: createLoaders(deps.prisma),
+    loaders: createLoaders(deps),
     request,
   });
 }

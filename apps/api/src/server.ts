@@ -22,6 +22,7 @@ import { ResponseCache } from '@aivillage/cache';
 import { Counter } from 'prom-client';
 import { createLogger, type Logger } from '@aivillage/log';
 import { createHttpMetrics, createRegistry, LabelLimiter } from '@aivillage/metrics';
+import { ArtifactStore, ModelRegistryService } from '@aivillage/models';
 import { PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
 import { createPlatformPubSub } from '@aivillage/pubsub';
 import { createRedis, QueueSet } from '@aivillage/queues';
@@ -29,6 +30,7 @@ import { createContext, type AppDeps, type Context, type RequestInfo } from './c
 import { authRoutes } from './http/auth-routes.js';
 import { bodyErrorHandler } from './http/body-errors.js';
 import { debugRoutes } from './http/debug-routes.js';
+import { modelUploadRoutes } from './http/model-upload.routes.js';
 import { responseCachePlugin } from './http/response-cache.plugin.js';
 import { requireAuth, sendError } from './http/edge-auth.js';
 import { enforceOperationLimits } from './http/operation-limits.js';
@@ -121,7 +123,11 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     onLookup: (layer, hit) => cacheLookups.inc({ layer, result: hit ? 'hit' : 'miss' }),
   });
   await responseCache.whenReady();
-  const deps: AppDeps = { config, prisma, redis, queues, pubsub, log, platformStatus, systemMetrics, auth, access, audit, admission, storage };
+  const artifacts = new ArtifactStore(config.MODEL_ARTIFACT_DIR);
+  const models = new ModelRegistryService({ prisma, store: artifacts, storage });
+  const deps: AppDeps = {
+    config, prisma, redis, queues, pubsub, log, platformStatus, systemMetrics, auth, access, audit, admission, storage, artifacts, models,
+  };
   const allowedOrigins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   /** AUTH_DISABLED (benchmarks only, refused in production): everyone acts as this. */
   const openPrincipal: Principal | null = config.AUTH_DISABLED
@@ -233,6 +239,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     res.send(await registry.metrics());
   });
   app.use('/v1/debug', edge, debugRoutes({ prisma, statements, responseCache }));
+  app.use('/v1/models', edge, modelUploadRoutes({ store: artifacts, maxBytes: config.MODEL_UPLOAD_MAX_BYTES, log }));
   const corsForConsole = cors({ origin: allowedOrigins, credentials: true });
   app.use('/v1/auth', corsForConsole, authRoutes({ auth, audit, admission, allowedOrigins, cookieSecure: config.COOKIE_SECURE, log }));
   app.use(
@@ -274,6 +281,10 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
       stopped ??= (async () => {
         await apollo.stop(); // drains HTTP and closes WebSockets (plugins above)
         wsServer.close();
+        // Ended subscriptions unsubscribe from Redis asynchronously (graphql-yoga's event
+        // target); let those commands go out before the connections quit, or they fail
+        // against a closed socket after shutdown.
+        await new Promise((resolve) => setTimeout(resolve, 50));
         await systemMetrics.stop();
         await queues.close();
         await Promise.allSettled([redis.quit(), subscriber.quit(), controlSubscriber.quit(), edgeRedis.quit()]);

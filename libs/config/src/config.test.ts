@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiConfigSchema, ConfigError, loadConfig, workerConfigSchema } from './index.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { apiConfigSchema, ConfigError, loadConfig, REPO_ROOT, workerConfigSchema } from './index.js';
 
 test('defaults give a working local configuration', () => {
   const c = loadConfig(apiConfigSchema, {});
@@ -27,4 +29,12 @@ test('every problem is listed at once', () => {
 
 test('empty strings fall back to defaults', () => {
   assert.equal(loadConfig(apiConfigSchema, { PORT: '' }).PORT, 4000);
+});
+
+test('model uploads: 256 MiB by default, artifacts under the repository unless an absolute path is given', () => {
+  const c = loadConfig(apiConfigSchema, {});
+  assert.equal(c.MODEL_UPLOAD_MAX_BYTES, 256 * 1024 * 1024);
+  assert.equal(c.MODEL_ARTIFACT_DIR, path.join(REPO_ROOT, 'data', 'artifacts'));
+  assert.equal(loadConfig(apiConfigSchema, { MODEL_ARTIFACT_DIR: '/srv/artifacts' }).MODEL_ARTIFACT_DIR, '/srv/artifacts');
+  assert.ok(existsSync(path.join(REPO_ROOT, 'package.json')), 'REPO_ROOT is the repository root');
 });

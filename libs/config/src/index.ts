@@ -3,7 +3,12 @@
  * Each process parses its environment once at start-up with zod and fails fast,
  * listing every problem at once. `.env.example` and the README table mirror these schemas.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** The repository root (this file is libs/config/dist/index.js); relative paths in config resolve from it. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/aivillage';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -56,6 +61,13 @@ export const apiConfigSchema = baseConfigSchema.extend({
    * refused when NODE_ENV=production.
    */
   AUTH_DISABLED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Largest ONNX upload accepted by POST /v1/models/artifacts (256 MiB); larger ones get 413. */
+  MODEL_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+  /**
+   * Where model artifacts are stored, content-addressed (`<sha[0..2]>/<sha>.onnx`); relative
+   * paths resolve from the repository root. Every API instance must see the same directory.
+   */
+  MODEL_ARTIFACT_DIR: z.string().min(1).default('data/artifacts').transform((p) => path.resolve(REPO_ROOT, p)),
 }).refine((c) => !(c.AUTH_DISABLED && c.NODE_ENV === 'production'), {
   message: 'AUTH_DISABLED=true is not allowed when NODE_ENV=production',
   path: ['AUTH_DISABLED'],

@@ -101,6 +101,32 @@ test('every model in schema.prisma can be written and read back through the Pris
         const created = await prisma.auditEvent.create({ data: { actorType: 'user', actorId: 'x', actorLabel: 'm', action: 'a.b', outcome: 'success', targetType: 't', targetId: 'i', namespace: 'n', ip: '::1', userAgent: 'ua', details: { k: [1, 'two'] } } });
         assert.deepEqual(await prisma.auditEvent.findUniqueOrThrow({ where: { id: created.id } }), created);
       },
+      Model: async () => {
+        const ns = await prisma.namespace.findUniqueOrThrow({ where: { name: 'mig-test' } });
+        const created = await prisma.model.create({ data: { namespaceId: ns.id, name: 'digits', task: 'classification', description: 'd', tags: ['mlp', 'demo'] } });
+        assert.deepEqual(await prisma.model.findUniqueOrThrow({ where: { namespaceId_name: { namespaceId: ns.id, name: 'digits' } } }), created);
+      },
+      ModelVersion: async () => {
+        const model = await prisma.model.findFirstOrThrow({ where: { name: 'digits' } });
+        const user = await prisma.user.findUniqueOrThrow({ where: { email: 'm@example.com' } });
+        const created = await prisma.modelVersion.create({
+          data: {
+            modelId: model.id, version: 1, sha256: 'c'.repeat(64), sizeBytes: 5_000_000_000n, opset: 17, irVersion: 8, producer: 'aivillage',
+            inputs: [{ name: 'features', dtype: 'float32', shape: ['N', 64] }], outputs: [{ name: 'probabilities', dtype: 'float32', shape: ['N', null] }],
+            parameterCount: 9_000_000_000n, quantisation: 'none', metrics: { accuracy: 0.97 },
+            trainingRunId: '00000000-0000-4000-8000-000000000001', createdById: user.id,
+          },
+        });
+        assert.deepEqual(await prisma.modelVersion.findUniqueOrThrow({ where: { modelId_version: { modelId: model.id, version: 1 } } }), created);
+      },
+      ModelAlias: async () => {
+        const version = await prisma.modelVersion.findFirstOrThrow({ where: { sha256: 'c'.repeat(64) } });
+        const created = await prisma.modelAlias.create({ data: { modelId: version.modelId, alias: 'production', versionId: version.id } });
+        assert.deepEqual(await prisma.modelAlias.findUniqueOrThrow({ where: { modelId_alias: { modelId: version.modelId, alias: 'production' } } }), created);
+        await assert.rejects(prisma.modelVersion.delete({ where: { id: version.id } }), 'a version an alias points to cannot be deleted');
+        await prisma.model.delete({ where: { id: version.modelId } });
+        assert.equal(await prisma.modelVersion.count({ where: { modelId: version.modelId } }), 0, 'deleting a model cascades to versions and aliases');
+      },
       SystemMetricRollup: async () => {
         const data = {
           bucketStart: new Date('2026-01-01T00:01:00Z'), samples: 60, instancesMax: 2, cpuPercentAvg: 12.5,

@@ -12,3 +12,5 @@ export * from './tensor-json.js';
 export * from './inference-session.js';
 export * from './batcher.js';
 export * from './session-cache.js';
+export * from './artifact-store.js';
+export * from './model-registry.service.js';
