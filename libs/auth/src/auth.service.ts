@@ -40,6 +40,9 @@ export class AuthService {
   private readonly channel: string;
   private readonly ready: Promise<unknown>;
   private readonly lastTouched = new Map<string, number>();
+  private readonly loading = new Map<string, Promise<Principal | null>>();
+  /** Bumped by every invalidation; lookups started before one are not cached. */
+  private generation = 0;
   /**
    * Emits `invalidated` (subject) for every invalidation, local or from another instance,
    * so holders of long-lived connections (WebSockets) can drop them.
@@ -181,16 +184,30 @@ export class AuthService {
 
   // ---- cache and invalidation -----------------------------------------------------------
 
-  private async cached(key: string, load: () => Promise<Principal | null>): Promise<Principal | null> {
+  /**
+   * In-process principal cache with single flight: when an entry is missing or stale, one
+   * lookup serves every concurrent request for that credential.
+   */
+  private cached(key: string, load: () => Promise<Principal | null>): Promise<Principal | null> {
     const now = Date.now();
     const hit = this.cache.get(key);
-    if (hit && hit.until > now) return hit.principal;
-    const principal = await load();
-    if (this.cache.size > 10_000) this.cache.clear(); // bounded; a refill costs one query each
-    // Never keep a principal past its credential's expiry.
-    const until = Math.min(now + (this.opts.cacheTtlMs ?? 10_000), principal?.expiresAt ?? Infinity);
-    this.cache.set(key, { principal, until, subject: principal?.subject });
-    return principal;
+    if (hit && hit.until > now) return Promise.resolve(hit.principal);
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const generation = this.generation;
+    const promise = load()
+      .then((principal) => {
+        // A lookup that raced an invalidation may have read the old row: answer, don't keep it.
+        if (generation !== this.generation) return principal;
+        if (this.cache.size > 10_000) this.cache.clear(); // bounded; a refill costs one query each
+        // Never keep a principal past its credential's expiry.
+        const until = Math.min(Date.now() + (this.opts.cacheTtlMs ?? 10_000), principal?.expiresAt ?? Infinity);
+        this.cache.set(key, { principal, until, subject: principal?.subject });
+        return principal;
+      })
+      .finally(() => this.loading.delete(key));
+    this.loading.set(key, promise);
+    return promise;
   }
 
   /** Drops cached principals for `subject` (`user:<id>`, `key:<id>`, `session:<hash>`, `key:<prefix>`) everywhere. */
@@ -203,6 +220,8 @@ export class AuthService {
     for (const [key, entry] of this.cache) {
       if (key === subject || entry.subject === subject) this.cache.delete(key);
     }
+    this.generation++;
+    this.loading.clear();
     this.events.emit('invalidated', subject);
   }
 
