@@ -38,6 +38,8 @@ export interface AppDeps {
 /** Mutable per-request facts the HTTP metrics middleware reads after the response. */
 export interface RequestInfo {
   operation?: string;
+  /** Subscriptions with the same key share one execution (see subscription-multicast.ts). */
+  shareKey?: string;
 }
 
 export interface Context {

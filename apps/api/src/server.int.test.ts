@@ -223,3 +223,23 @@ describe('api process lifecycle', () => {
     assert.ok(Date.now() - started < 5000, `shutdown took ${Date.now() - started} ms`);
   });
 });
+
+describe('subscription fan-out', () => {
+  let stack: TestStack;
+  before(async () => { stack = await startTestStack(); });
+  after(() => stack.stop());
+
+  test('many identical subscribers share one execution and each receives every sample', async () => {
+    const clients = Array.from({ length: 20 }, () => wsClient(stack.apis[0].url, stack.adminKey));
+    try {
+      const q = 'subscription { systemMetrics(intervalMs: 200) { timestamp instances } }';
+      const all = await Promise.all(clients.map((c) => take<any>(c, q, 3)));
+      for (const samples of all) assert.equal(samples.length, 3);
+      // Everyone saw the same published samples.
+      const first = new Set(all[0].map((s) => s.systemMetrics.timestamp));
+      assert.ok(all.every((samples) => samples.some((s) => first.has(s.systemMetrics.timestamp))));
+    } finally {
+      await Promise.all(clients.map((c) => c.dispose()));
+    }
+  });
+});

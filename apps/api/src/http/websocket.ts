@@ -13,17 +13,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
-  getOperationAST, GraphQLError, Kind, parse, specifiedRules, validate,
+  getOperationAST, GraphQLError, Kind, parse, specifiedRules, subscribe, validate,
   type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthService, CONNECTION_LEASE_MS, type Principal } from '@aivillage/auth';
+import { Lru } from '@aivillage/cache';
 import { ErrorCode } from '@aivillage/errors';
 import type { IncomingMessage } from 'node:http';
-import { createContext, type AppDeps } from '../context.js';
+import { createContext, type AppDeps, type Context } from '../context.js';
 import { admissionError, authenticate, readCredential } from './edge-auth.js';
 import { enforceOperationLimits } from './operation-limits.js';
+import { SubscriptionMulticast } from './subscription-multicast.js';
 
 type Extra = {
   socket: WebSocket;
@@ -65,6 +67,9 @@ export function attachWebSocket(o: WebSocketOptions) {
       }
     });
   };
+  // Parsed and validated documents by query text: subscribers mostly send the same few.
+  const documents = new Lru<DocumentNode>(500);
+  const multicast = new SubscriptionMulticast();
   deps.auth.events.on('invalidated', (subject: string) => {
     for (const socket of open.get(subject) ?? []) socket.close(4401, 'Credential revoked or changed; authenticate again');
   });
@@ -73,6 +78,11 @@ export function attachWebSocket(o: WebSocketOptions) {
     {
       schema: o.schema,
       connectionInitWaitTimeout: deps.config.WS_INIT_TIMEOUT_MS,
+      // Identical subscriptions (same query, variables and visibility) share one execution.
+      subscribe: (args) => {
+        const key = (args.contextValue as Context).request.shareKey;
+        return key ? multicast.subscribe(key, () => subscribe(args)) : subscribe(args);
+      },
       onConnect: async (ctx) => {
         if (o.openPrincipal) {
           ctx.extra.principal = o.openPrincipal;
@@ -117,14 +127,17 @@ export function attachWebSocket(o: WebSocketOptions) {
             return [new GraphQLError(e.message, { extensions: { ...e.extensions, code: e.code } })];
           }
         }
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLError];
+        let document = documents.get(payload.query);
+        if (!document) {
+          try {
+            document = parse(payload.query);
+          } catch (error) {
+            return [error as GraphQLError];
+          }
+          const errors = validate(o.schema, document, [...specifiedRules, ...o.validationRules]);
+          if (errors.length) return errors;
+          documents.set(payload.query, document, 3600_000);
         }
-        const errors = validate(o.schema, document, [...specifiedRules, ...o.validationRules]);
-        if (errors.length) return errors;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) {
           return [new GraphQLError('Send exactly one operation, or name the one to run', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
@@ -143,10 +156,22 @@ export function attachWebSocket(o: WebSocketOptions) {
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: createContext(deps, principal, {
-            ip: ctx.extra.request.socket.remoteAddress ?? null,
-            userAgent: typeof headers['user-agent'] === 'string' ? headers['user-agent'] : null,
-          }),
+          contextValue: createContext(
+            deps,
+            principal,
+            {
+              ip: ctx.extra.request.socket.remoteAddress ?? null,
+              userAgent: typeof headers['user-agent'] === 'string' ? headers['user-agent'] : null,
+            },
+            operation.operation === 'subscription'
+              ? {
+                  shareKey: JSON.stringify([
+                    payload.query, payload.operationName ?? null, payload.variables ?? {},
+                    principal.role, principal.namespaces === 'all' ? '*' : [...principal.namespaces].sort(),
+                  ]),
+                }
+              : {},
+          ),
         };
       },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(o.formatError) } : undefined),
