@@ -4,7 +4,9 @@ import { spawn } from 'node:child_process';
 
 const port = process.env.PORT ?? '4000';
 const consolePort = process.env.CONSOLE_PORT ?? '3000';
-const apiUrl = process.env.API_URL ?? `http://127.0.0.1:${port}`;
+// The console's session cookie belongs to the API's host name, so the browser must reach
+// console and API under the same one: both on localhost unless API_URL says otherwise.
+const apiUrl = process.env.API_URL ?? `http://localhost:${port}`;
 const env = {
   ...process.env,
   CORS_ORIGINS: process.env.CORS_ORIGINS ?? `http://localhost:${consolePort},http://127.0.0.1:${consolePort}`,
@@ -47,7 +49,7 @@ process.on('SIGTERM', () => shutdown(0));
 setTimeout(() => {
   console.log(`
   AIVillage is starting:
-    console   http://localhost:${consolePort}
+    console   http://${new URL(apiUrl).hostname}:${consolePort}
     GraphQL   ${apiUrl}/graphql   (HTTP and WebSocket)
     probes    ${apiUrl}/healthz  ${apiUrl}/readyz
     metrics   ${apiUrl}/metrics
