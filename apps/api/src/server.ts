@@ -281,10 +281,10 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
       stopped ??= (async () => {
         await apollo.stop(); // drains HTTP and closes WebSockets (plugins above)
         wsServer.close();
-        // Ended subscriptions unsubscribe from Redis asynchronously (graphql-yoga's event
-        // target); let those commands go out before the connections quit, or they fail
-        // against a closed socket after shutdown.
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Ended subscriptions unsubscribe from Redis in promise callbacks (graphql-yoga's event
+        // target); one macrotask lets those queue their UNSUBSCRIBE before QUIT, instead of
+        // failing against a closed socket after shutdown.
+        await new Promise((resolve) => setImmediate(resolve));
         await systemMetrics.stop();
         await queues.close();
         await Promise.allSettled([redis.quit(), subscriber.quit(), controlSubscriber.quit(), edgeRedis.quit()]);
