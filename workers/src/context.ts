@@ -1,7 +1,9 @@
-/** The `system` context every processor gets: the process's shared clients. */
+/** The `system` context every processor gets: the process's shared clients and services. */
 import type { WorkerConfig } from '@aivillage/config';
 import type { PrismaClient } from '@aivillage/db';
 import type { Logger } from '@aivillage/log';
+import type { Registry } from '@aivillage/metrics';
+import type { InferenceWorkerService } from '@aivillage/models/runtime';
 import type { QueueSet } from '@aivillage/queues';
 import type { Redis } from 'ioredis';
 
@@ -11,4 +13,8 @@ export interface WorkerContext {
   redis: Redis;
   queues: QueueSet;
   log: Logger;
+  /** This process's Prometheus registry (published to /metrics through the heartbeat). */
+  metrics: Registry;
+  /** The inference service, created on first use (loads onnxruntime); one per process. */
+  inference(): InferenceWorkerService;
 }

@@ -5,17 +5,30 @@
  */
 import type { QueueName } from '@aivillage/queues';
 import type { JobHandlers } from './processor.js';
+import type { WorkerConfig } from '@aivillage/config';
+import { inferenceHandlers } from './processors/inference.processor.js';
 import { maintenanceHandlers } from './processors/maintenance.processor.js';
 
 export interface QueueRegistration<Q extends QueueName> {
   handlers: JobHandlers<Q>;
   /** Repeatable jobs, upserted at start-up by id (idempotent across worker processes). */
   schedules?: { id: string; everyMs: number; job: keyof JobHandlers<Q> & string }[];
+  /** Jobs one process runs at once (default WORKER_CONCURRENCY). */
+  concurrency?: (config: WorkerConfig) => number;
+  /** Stalled-job check period (default 30 s). */
+  stalledIntervalMs?: number;
 }
 
 export const registrations = {
   maintenance: {
     handlers: maintenanceHandlers,
     schedules: [{ id: 'rollup-system-metrics', everyMs: 60_000, job: 'rollup-system-metrics' }],
+  },
+  inference: {
+    handlers: inferenceHandlers,
+    concurrency: (config) => config.INFERENCE_CONCURRENCY,
+    // Inference requests time out in seconds; recover a dead worker's job quickly so the
+    // deadline check can drop it (or a fresh worker can still answer in time).
+    stalledIntervalMs: 5_000,
   },
 } satisfies { [Q in QueueName]: QueueRegistration<Q> };

@@ -10,6 +10,9 @@ import { Worker } from 'bullmq';
 import type { WorkerConfig } from '@aivillage/config';
 import { createPrisma, type PrismaClient } from '@aivillage/db';
 import { createLogger, type Logger } from '@aivillage/log';
+import { createRegistry } from '@aivillage/metrics';
+import { ArtifactStore } from '@aivillage/models';
+import { InferenceWorkerService } from '@aivillage/models/runtime';
 import { WorkerHeartbeat } from '@aivillage/platform';
 import type { Redis } from 'ioredis';
 import { bullPrefix, createRedis, isQueueName, QueueSet, queueNames, type QueueName } from '@aivillage/queues';
@@ -38,9 +41,33 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
   const prisma = overrides.prisma ?? createPrisma({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, schema: config.DATABASE_SCHEMA });
   const redis = createRedis(config.REDIS_URL, { connectionName: 'workers' });
   const queues = new QueueSet(redis, config.REDIS_PREFIX);
-  const ctx: WorkerContext = { config, prisma, redis, queues, log };
   const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const heartbeat = new WorkerHeartbeat(redis, config.REDIS_PREFIX, id, served, config.WORKER_HEARTBEAT_MS);
+  const metrics = createRegistry('worker');
+  let inference: InferenceWorkerService | null = null;
+  const ctx: WorkerContext = {
+    config,
+    prisma,
+    redis,
+    queues,
+    log,
+    metrics,
+    inference() {
+      inference ??= new InferenceWorkerService({
+        workerId: id,
+        store: new ArtifactStore(config.MODEL_ARTIFACT_DIR),
+        redis,
+        cache: {
+          budgetBytes: config.INFERENCE_SESSION_CACHE_MB * 1024 * 1024,
+          sessionOptions: config.INFERENCE_THREADS > 0 ? { intraOpNumThreads: config.INFERENCE_THREADS, interOpNumThreads: 1 } : {},
+        },
+        batcher: { maxBatch: config.INFERENCE_MAX_BATCH, maxDelayMs: config.INFERENCE_MAX_DELAY_MS },
+        registry: metrics,
+        log,
+      });
+      return inference;
+    },
+  };
+  const heartbeat = new WorkerHeartbeat(redis, config.REDIS_PREFIX, id, served, config.WORKER_HEARTBEAT_MS, () => metrics.getMetricsAsJSON());
   const workers: Worker[] = [];
   // Blocking connections, one per Worker (BullMQ does not close connections it was given).
   const connections: Redis[] = [];
@@ -56,10 +83,10 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
         const worker = new Worker(queue, createProcessor(queue, registration.handlers, ctx), {
           connection,
           prefix: bullPrefix(config.REDIS_PREFIX),
-          concurrency: config.WORKER_CONCURRENCY,
+          concurrency: registration.concurrency?.(config) ?? config.WORKER_CONCURRENCY,
           // Stalled-job recovery: a job whose worker died is moved back to wait after
-          // 30 s and retried, up to twice, before it is failed.
-          stalledInterval: 30_000,
+          // this long (30 s unless the queue says otherwise) and retried, up to twice, before it is failed.
+          stalledInterval: registration.stalledIntervalMs ?? 30_000,
           maxStalledCount: 2,
         });
         worker.on('failed', (job, err) => log.warn({ queue, job: job?.id, name: job?.name, err }, 'job failed'));
@@ -77,6 +104,7 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
       await heartbeat.stop().catch(() => {});
       // close() waits for active jobs to finish; stalled-job recovery covers a hard kill.
       await Promise.all(workers.map((w) => w.close()));
+      await inference?.close();
       await queues.close();
       await Promise.allSettled([redis, ...connections].map((c) => c.quit()));
       if (!overrides.prisma) await prisma.$disconnect();

@@ -7,7 +7,7 @@ import type { AccessAdminService, Admission, AuditService, AuthService, Principa
 import type { ApiConfig } from '@aivillage/config';
 import type { PrismaClient } from '@aivillage/db';
 import type { Logger } from '@aivillage/log';
-import type { ArtifactStore, ModelRegistryService } from '@aivillage/models';
+import type { ArtifactStore, InferenceClient, InferenceTargets, ModelRegistryService } from '@aivillage/models';
 import type { PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
 import type { PlatformPubSub } from '@aivillage/pubsub';
 import type { QueueSet } from '@aivillage/queues';
@@ -33,6 +33,10 @@ export interface AppDeps {
   artifacts: ArtifactStore;
   /** The model registry: models, versions, aliases. */
   models: ModelRegistryService;
+  /** Sends runInference requests to the inference workers. */
+  inference: InferenceClient;
+  /** Resolves model + version/alias to a version and checks requests against its signature (cached). */
+  inferenceTargets: InferenceTargets;
 }
 
 /** Mutable per-request facts the HTTP metrics middleware reads after the response. */

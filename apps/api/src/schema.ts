@@ -6,11 +6,12 @@ import { hasRole, type RoleName } from '@aivillage/auth';
 import type { Context } from './context.js';
 import { AccessResolver, ApiKeyFieldsResolver } from './modules/access/access.resolver.js';
 import { ModelResolver, ModelVersionFieldsResolver } from './modules/models/model.resolver.js';
+import { InferenceResolver } from './modules/models/inference.resolver.js';
 import { NamespaceResolver } from './modules/namespaces/namespace.resolver.js';
 import { PlatformResolver } from './modules/platform/platform.resolver.js';
 
 export const resolvers = [
-  PlatformResolver, NamespaceResolver, AccessResolver, ApiKeyFieldsResolver, ModelResolver, ModelVersionFieldsResolver,
+  PlatformResolver, NamespaceResolver, AccessResolver, ApiKeyFieldsResolver, ModelResolver, ModelVersionFieldsResolver, InferenceResolver,
 ] as const;
 
 export function buildApiSchema(): Promise<GraphQLSchema> {

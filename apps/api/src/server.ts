@@ -19,11 +19,12 @@ import {
 import type { ApiConfig } from '@aivillage/config';
 import { createPrisma, StatementStats, type PrismaClient } from '@aivillage/db';
 import { ResponseCache } from '@aivillage/cache';
-import { Counter } from 'prom-client';
+import { AggregatorRegistry, Counter, Histogram } from 'prom-client';
+import type { Redis } from 'ioredis';
 import { createLogger, type Logger } from '@aivillage/log';
-import { createHttpMetrics, createRegistry, LabelLimiter } from '@aivillage/metrics';
-import { ArtifactStore, ModelRegistryService } from '@aivillage/models';
-import { PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
+import { createHttpMetrics, createRegistry, LabelLimiter, type Registry } from '@aivillage/metrics';
+import { ArtifactStore, InferenceClient, InferenceTargets, ModelRegistryService } from '@aivillage/models';
+import { liveWorkerMetrics, liveWorkers, PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
 import { createPlatformPubSub } from '@aivillage/pubsub';
 import { createRedis, QueueSet } from '@aivillage/queues';
 import { createContext, type AppDeps, type Context, type RequestInfo } from './context.js';
@@ -89,6 +90,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     instanceId,
     periodMs: config.METRICS_SAMPLE_MS,
     activeConnections: () => openConnections,
+    workerMaxAgeMs: config.WORKER_HEARTBEAT_MS * WORKER_HEARTBEAT_GRACE,
     log,
   });
   const platformStatus = new PlatformStatusService({
@@ -124,9 +126,24 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
   });
   await responseCache.whenReady();
   const artifacts = new ArtifactStore(config.MODEL_ARTIFACT_DIR);
-  const models = new ModelRegistryService({ prisma, store: artifacts, storage });
+  const inferenceTargets = new InferenceTargets({ resolveVersion: (ns, m, sel) => models.resolveVersion(ns, m, sel) });
+  const models = new ModelRegistryService({
+    prisma, store: artifacts, storage,
+    // What a name or alias resolves to changed: forget it here at once and on every other instance.
+    onChange: (namespace, model) => {
+      inferenceTargets.invalidate();
+      pubsub.publish('MODEL_CHANGED', { namespace, model });
+    },
+  });
+  const modelChanges = pubsub.subscribe('MODEL_CHANGED')[Symbol.asyncIterator]();
+  void (async () => {
+    for (let next = await modelChanges.next(); !next.done; next = await modelChanges.next()) inferenceTargets.invalidate();
+  })().catch((err) => log.error({ err }, 'model change listener stopped'));
+  const inference = createInference(config, { queues, redisPrefix: config.REDIS_PREFIX, instanceId, redis, registry, systemMetrics });
+  await inference.start();
   const deps: AppDeps = {
     config, prisma, redis, queues, pubsub, log, platformStatus, systemMetrics, auth, access, audit, admission, storage, artifacts, models,
+    inference, inferenceTargets,
   };
   const allowedOrigins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   /** AUTH_DISABLED (benchmarks only, refused in production): everyone acts as this. */
@@ -235,8 +252,22 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     },
   );
   app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', registry.contentType);
-    res.send(await registry.metrics());
+    // This process plus every live worker (each worker's series labelled with its id), in one
+    // exposition: a single scrape target sees the whole box.
+    const workers = await liveWorkerMetrics(redis, config.REDIS_PREFIX, config.WORKER_HEARTBEAT_MS * WORKER_HEARTBEAT_GRACE).catch((err) => {
+      log.warn({ err }, 'could not read worker metrics');
+      return [];
+    });
+    if (workers.length === 0) {
+      res.setHeader('Content-Type', registry.contentType);
+      return void res.send(await registry.metrics());
+    }
+    const labelled = workers.map(({ id, metrics }) =>
+      (metrics as { values?: { labels?: object }[] }[]).map((m) => ({ ...m, values: m.values?.map((v) => ({ ...v, labels: { ...v.labels, worker: id } })) })),
+    );
+    const merged = AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), ...labelled] as Parameters<typeof AggregatorRegistry.aggregate>[0]);
+    res.setHeader('Content-Type', merged.contentType);
+    res.send(await merged.metrics());
   });
   app.use('/v1/debug', edge, debugRoutes({ prisma, statements, responseCache }));
   app.use('/v1/models', edge, modelUploadRoutes({ store: artifacts, maxBytes: config.MODEL_UPLOAD_MAX_BYTES, log }));
@@ -285,12 +316,68 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
         // target); one macrotask lets those queue their UNSUBSCRIBE before QUIT, instead of
         // failing against a closed socket after shutdown.
         await new Promise((resolve) => setImmediate(resolve));
+        await inference.stop();
+        await modelChanges.return?.();
         await systemMetrics.stop();
         await queues.close();
-        await Promise.allSettled([redis.quit(), subscriber.quit(), controlSubscriber.quit(), edgeRedis.quit()]);
+        await Promise.allSettled([redis.quit(), subscriber.quit(), controlSubscriber.quit(), edgeRedis.quit(), inference.subscriber.quit()]);
         if (!overrides.prisma) await prisma.$disconnect();
       })();
       return stopped;
     },
   };
+}
+
+/**
+ * The API side of inference: a client sending coalesced requests to the inference workers
+ * (reply channel on its own subscriber connection), knowing whether any worker is alive
+ * (checked at most once a second), and recording every outcome into Prometheus and the
+ * fleet-wide inferenceMetrics window.
+ */
+function createInference(
+  config: ApiConfig,
+  d: { queues: QueueSet; redisPrefix: string; instanceId: string; redis: Redis; registry: Registry; systemMetrics: SystemMetricsService },
+): InferenceClient & { subscriber: Redis } {
+  const latency = new Histogram({
+    name: 'aivillage_inference_latency_seconds',
+    help: 'runInference end to end (queue, batching, run, reply), by model and outcome',
+    labelNames: ['model', 'outcome'],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.045, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [d.registry],
+  });
+  const overhead = new Histogram({
+    name: 'aivillage_inference_queue_overhead_seconds',
+    help: 'runInference time outside the model (queue, Redis, serialisation): end to end minus batch wait and run',
+    labelNames: ['model'],
+    buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
+    registers: [d.registry],
+  });
+  let alive: { at: number; value: Promise<boolean> } | null = null;
+  const hasWorkers = () => {
+    const now = Date.now();
+    if (!alive || now - alive.at > 1000) {
+      const value = liveWorkers(d.redis, d.redisPrefix, config.WORKER_HEARTBEAT_MS * WORKER_HEARTBEAT_GRACE).then(
+        (ws) => ws.some((w) => w.queues.includes('inference')),
+        () => true, // Redis trouble shows up as an enqueue failure instead
+      );
+      alive = { at: now, value };
+    }
+    return alive.value;
+  };
+  const subscriber = createRedis(config.REDIS_URL, { connectionName: 'api-inference-replies' });
+  const client = new InferenceClient({
+    queues: d.queues,
+    subscriber,
+    redisPrefix: d.redisPrefix,
+    instanceId: d.instanceId,
+    timeoutMs: config.INFERENCE_TIMEOUT_MS,
+    hasWorkers,
+    onResult: (model, r) => {
+      const label = `${model.namespace}/${model.name}`;
+      latency.observe({ model: label, outcome: r.ok ? 'ok' : (r.code ?? 'error') }, r.totalMs / 1000);
+      if (r.timings) overhead.observe({ model: label }, Math.max(0, r.totalMs - r.timings.batchWaitMs - r.timings.runMs) / 1000);
+      d.systemMetrics.inference.record(model.namespace, model.name, r.totalMs, r.ok, r.timings?.batchRows);
+    },
+  });
+  return Object.assign(client, { subscriber });
 }

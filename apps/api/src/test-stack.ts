@@ -10,6 +10,8 @@ import { hashPassword, newApiKey, type Scope, type TierName } from '@aivillage/a
 import { createIsolatedDatabase, type IsolatedDatabase } from '@aivillage/db';
 import { createLogger } from '@aivillage/log';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRedis, deleteKeysMatching } from '@aivillage/queues';
@@ -50,6 +52,9 @@ export async function startTestStack(opts: { apis?: number; workers?: number; en
   const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const db = await createIsolatedDatabase(databaseUrl, 'api');
   const redisPrefix = `test-${randomBytes(5).toString('hex')}`;
+  // Model artifacts are content-addressed and garbage-collected per database: each stack
+  // gets its own directory so parallel tests never delete each other's files.
+  const ownArtifactDir = opts.env?.MODEL_ARTIFACT_DIR ? null : await mkdtemp(path.join(tmpdir(), `${redisPrefix}-artifacts-`));
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -61,6 +66,7 @@ export async function startTestStack(opts: { apis?: number; workers?: number; en
     METRICS_SAMPLE_MS: '200',
     WORKER_HEARTBEAT_MS: '200',
     WS_INIT_TIMEOUT_MS: '500',
+    ...(ownArtifactDir ? { MODEL_ARTIFACT_DIR: ownArtifactDir } : {}),
     ...opts.env,
   };
   const log = createLogger('test', env.LOG_LEVEL);
@@ -138,6 +144,7 @@ export async function startTestStack(opts: { apis?: number; workers?: number; en
       await deleteKeysMatching(redis, `${redisPrefix}:*`);
       await redis.quit();
       await db.drop();
+      if (ownArtifactDir) await rm(ownArtifactDir, { recursive: true, force: true });
     },
   };
 }

@@ -31,6 +31,11 @@ export const baseConfigSchema = z.object({
   METRICS_SAMPLE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** How often a worker process writes its heartbeat; readers call it dead after 3 periods. */
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(2000),
+  /**
+   * Where model artifacts are stored, content-addressed (`<sha[0..2]>/<sha>.onnx`); relative
+   * paths resolve from the repository root. The API (uploads) and every inference worker must see the same directory.
+   */
+  MODEL_ARTIFACT_DIR: z.string().min(1).default('data/artifacts').transform((p) => path.resolve(REPO_ROOT, p)),
 });
 
 export const apiConfigSchema = baseConfigSchema.extend({
@@ -63,11 +68,8 @@ export const apiConfigSchema = baseConfigSchema.extend({
   AUTH_DISABLED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Largest ONNX upload accepted by POST /v1/models/artifacts (256 MiB); larger ones get 413. */
   MODEL_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
-  /**
-   * Where model artifacts are stored, content-addressed (`<sha[0..2]>/<sha>.onnx`); relative
-   * paths resolve from the repository root. Every API instance must see the same directory.
-   */
-  MODEL_ARTIFACT_DIR: z.string().min(1).default('data/artifacts').transform((p) => path.resolve(REPO_ROOT, p)),
+  /** Longest a `runInference` call waits for its result before INFERENCE_TIMEOUT. */
+  INFERENCE_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
 }).refine((c) => !(c.AUTH_DISABLED && c.NODE_ENV === 'production'), {
   message: 'AUTH_DISABLED=true is not allowed when NODE_ENV=production',
   path: ['AUTH_DISABLED'],
@@ -77,6 +79,16 @@ export const workerConfigSchema = baseConfigSchema.extend({
   /** Comma-separated queue names this process serves; `*` = all queues in the contract. */
   WORKER_QUEUES: z.string().default('*'),
   WORKER_CONCURRENCY: int(4),
+  /** Inference jobs one worker process takes at once; their requests share batched runs. */
+  INFERENCE_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+  /** Dynamic batching: most rows in one onnxruntime run. */
+  INFERENCE_MAX_BATCH: z.coerce.number().int().min(1).default(64),
+  /** Dynamic batching: longest a request waits for company (0 = only what arrives in the same turn). */
+  INFERENCE_MAX_DELAY_MS: z.coerce.number().min(0).max(1000).default(0),
+  /** Estimated native memory the per-worker model session cache may use. */
+  INFERENCE_SESSION_CACHE_MB: z.coerce.number().int().min(1).default(1024),
+  /** onnxruntime intra-op threads per session (0 = onnxruntime's default: one per core). */
+  INFERENCE_THREADS: z.coerce.number().int().min(0).default(1),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
 });
 

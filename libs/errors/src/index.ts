@@ -25,6 +25,12 @@ export const ErrorCode = {
   NO_ROUTE: 'NO_ROUTE',
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** A model rejected a request that matched its signature (e.g. a token id beyond the vocabulary). */
+  INFERENCE_FAILED: 'INFERENCE_FAILED',
+  /** No result within the inference deadline (workers overloaded or stuck). */
+  INFERENCE_TIMEOUT: 'INFERENCE_TIMEOUT',
+  /** A dependency the operation needs is not running (e.g. no inference worker); retry later. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -48,7 +54,10 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   QUOTA_EXCEEDED: 429,
   NO_ROUTE: 422,
+  INFERENCE_FAILED: 422,
   INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+  INFERENCE_TIMEOUT: 504,
 };
 
 export interface AppErrorOptions {

@@ -45,13 +45,21 @@ export interface BatcherOptions {
   onBatch?: (report: BatchReport) => void;
 }
 
+/** A request's outputs and the run that produced them. */
+export interface BatchedResult {
+  outputs: ModelOutputs;
+  batch: BatchReport;
+}
+
 interface Pending {
   tensors: PreparedTensor[];
   rows: number;
   arrived: number;
   release: () => void;
-  resolve: (out: ModelOutputs) => void;
+  resolve: (out: BatchedResult) => void;
   reject: (e: unknown) => void;
+  /** Set by the run; handed over once the whole batch is done and its report exists. */
+  outcome: { ok: true; outputs: ModelOutputs } | { ok: false; error: unknown } | null;
 }
 
 interface Group {
@@ -77,8 +85,13 @@ export class DynamicBatcher {
   }
 
   /** Runs one request through the batch for its model; resolves with this request's outputs only. */
-  run(session: ModelSession, inputs: ModelInputs): Promise<ModelOutputs> {
-    return new Promise<ModelOutputs>((resolve, reject) => {
+  async run(session: ModelSession, inputs: ModelInputs): Promise<ModelOutputs> {
+    return (await this.runWithReport(session, inputs)).outputs;
+  }
+
+  /** Like run(), also telling which run served the request (its size and timings). */
+  runWithReport(session: ModelSession, inputs: ModelInputs): Promise<BatchedResult> {
+    return new Promise<BatchedResult>((resolve, reject) => {
       const arrived = performance.now();
       let tensors: PreparedTensor[];
       let release: () => void;
@@ -90,7 +103,7 @@ export class DynamicBatcher {
         return;
       }
       const rows = session.batching.batchable ? tensors[0].dims[0] : 1;
-      const item: Pending = { tensors, rows, arrived, release, resolve, reject };
+      const item: Pending = { tensors, rows, arrived, release, resolve, reject, outcome: null };
       if (!session.batching.batchable || rows >= this.maxBatch || rows === 0) {
         void this.#execute(session, [item]);
         return;
@@ -146,19 +159,15 @@ export class DynamicBatcher {
     const rows = items.reduce((s, i) => s + i.rows, 0);
     let mode: BatchReport['mode'] = items.length === 1 ? 'single' : 'batched';
     let runMs = 0;
-    let failed = 0;
     try {
       if (items.length === 1) {
         const t0 = performance.now();
         try {
-          const raw = await session.runPrepared(items[0].tensors);
-          runMs = performance.now() - t0;
-          items[0].resolve(allOutputs(session, raw, 0, null));
-        } catch (e) {
-          runMs = performance.now() - t0;
-          failed = 1;
-          items[0].reject(e);
+          items[0].outcome = { ok: true, outputs: allOutputs(session, await session.runPrepared(items[0].tensors), 0, null) };
+        } catch (error) {
+          items[0].outcome = { ok: false, error };
         }
+        runMs = performance.now() - t0;
         return;
       }
       const t0 = performance.now();
@@ -173,7 +182,7 @@ export class DynamicBatcher {
       if (raw) {
         let start = 0;
         for (const item of items) {
-          item.resolve(allOutputs(session, raw, start, item.rows));
+          item.outcome = { ok: true, outputs: allOutputs(session, raw, start, item.rows) };
           start += item.rows;
         }
         return;
@@ -182,17 +191,22 @@ export class DynamicBatcher {
       for (const item of items) {
         const t1 = performance.now();
         try {
-          const alone = await session.runPrepared(item.tensors);
-          item.resolve(allOutputs(session, alone, 0, null));
-        } catch (e) {
-          failed += 1;
-          item.reject(e);
+          item.outcome = { ok: true, outputs: allOutputs(session, await session.runPrepared(item.tensors), 0, null) };
+        } catch (error) {
+          item.outcome = { ok: false, error };
         }
         runMs += performance.now() - t1;
       }
     } finally {
       for (const item of items) item.release();
-      this.#report({ modelId: session.id, mode, requests: items.length, rows, queueMs: started - oldest, runMs, totalMs: performance.now() - oldest, failed });
+      const failed = items.filter((i) => !i.outcome?.ok).length;
+      const report: BatchReport = { modelId: session.id, mode, requests: items.length, rows, queueMs: started - oldest, runMs, totalMs: performance.now() - oldest, failed };
+      this.#report(report);
+      for (const item of items) {
+        const outcome = item.outcome ?? { ok: false, error: new Error('batch ended without a result') };
+        if (outcome.ok) item.resolve({ outputs: outcome.outputs, batch: report });
+        else item.reject(outcome.error);
+      }
     }
   }
 

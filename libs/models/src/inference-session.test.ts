@@ -69,7 +69,7 @@ test('a value only the runtime can reject is a ModelRuntimeError', async () => {
   const s = await encoder;
   await assert.rejects(s.run({ token_ids: [[1, 20]], attention_mask: [[1, 1]] }), (e: unknown) => {
     assert.ok(e instanceof ModelRuntimeError);
-    assert.equal(e.code, 'INTERNAL_SERVER_ERROR');
+    assert.equal(e.code, 'INFERENCE_FAILED');
     assert.match(e.message, /out of data bounds/);
     return true;
   });

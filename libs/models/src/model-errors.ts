@@ -42,12 +42,12 @@ export class ModelInputError extends AppError {
 
 /**
  * onnxruntime refused to run a request that passed validation (e.g. a Gather index out of
- * range, or out of memory). We cannot tell the caller's fault from ours in general, so this
- * is a server error; the runtime's message is kept for logs.
+ * range). Almost always a value the caller sent, so the runtime's message is returned with
+ * code INFERENCE_FAILED (422) rather than masked.
  */
 export class ModelRuntimeError extends AppError {
   constructor(message: string, cause: unknown) {
-    super(ErrorCode.INTERNAL_SERVER_ERROR, `Model run failed: ${message}`, { cause });
+    super(ErrorCode.INFERENCE_FAILED, `Model run failed: ${message}`, { cause });
     this.name = 'ModelRuntimeError';
   }
 }

@@ -31,6 +31,8 @@ export const ALIAS_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHA256 = /^[0-9a-f]{64}$/;
 const MAX_TAGS = 32;
+/** The alias inference uses when a request names neither a version nor an alias. */
+export const DEFAULT_ALIAS = 'production';
 /** First key of the two-key advisory locks taken on artifact hashes ("MODL"). */
 const ARTIFACT_LOCK_CLASS = 0x4d4f444c;
 
@@ -64,6 +66,8 @@ export interface ModelRegistryDeps {
   prisma: PrismaClient;
   store: ArtifactStore;
   storage: StorageQuota;
+  /** Called after a write that can change what a name, alias or "latest" resolves to. */
+  onChange?: (namespace: string, model: string) => void;
 }
 
 const withNamespace = { namespace: { select: { name: true } } } as const;
@@ -94,7 +98,7 @@ export class ModelRegistryService {
 
     await storage.reserve(input.namespace, sizeBytes);
     try {
-      return await prisma.$transaction(async (tx) => {
+      const result = await prisma.$transaction(async (tx) => {
         await lockArtifact(tx, input.sha256);
         if (!(await store.has(input.sha256))) throw artifactMissing(input.sha256);
         const model = await this.nextVersion(tx, ns.id, input);
@@ -125,6 +129,8 @@ export class ModelRegistryService {
         }
         return { model, version };
       });
+      this.changed(input.namespace, input.model);
+      return result;
     } catch (error) {
       await storage.release(input.namespace, sizeBytes);
       throw error;
@@ -154,7 +160,7 @@ export class ModelRegistryService {
   /** Points `alias` at `version` of the model, or removes it when `version` is null. */
   async setAlias(namespace: string, modelName: string, alias: string, version: number | null): Promise<ModelWithNamespace> {
     checkAlias(alias);
-    return this.deps.prisma.$transaction(async (tx) => {
+    const result = await this.deps.prisma.$transaction(async (tx) => {
       const model = await lockModel(tx, namespace, modelName);
       if (version === null) {
         await tx.modelAlias.deleteMany({ where: { modelId: model.id, alias } });
@@ -169,6 +175,8 @@ export class ModelRegistryService {
       }
       return model;
     });
+    this.changed(namespace, modelName);
+    return result;
   }
 
   /**
@@ -194,9 +202,44 @@ export class ModelRegistryService {
       await tx.modelVersion.delete({ where: { id: row.id } });
       return { model, deleted: row };
     });
+    this.changed(namespace, modelName);
     await this.deps.storage.release(namespace, Number(deleted.sizeBytes));
     await this.collectArtifact(deleted.sha256);
     return model;
+  }
+
+  /**
+   * The version a request means: `version`, or the version `alias` points to, or (neither
+   * given) the `production` alias when the model has one, else the latest version.
+   */
+  async resolveVersion(namespace: string, modelName: string, selector: { version?: number | null; alias?: string | null }): Promise<ModelVersion> {
+    const { version, alias } = selector;
+    if (version != null && alias != null) throw badInput('give version or alias, not both', { field: 'alias' });
+    if (version != null && (!Number.isInteger(version) || version < 1)) throw badInput('version must be a positive integer', { field: 'version' });
+    if (alias != null) checkAlias(alias);
+    const model = await this.deps.prisma.model.findFirst({
+      where: { name: modelName, namespace: { name: namespace } },
+      select: {
+        id: true,
+        aliases: { select: { alias: true, version: true }, orderBy: { alias: 'asc' } },
+        versions: { where: version != null ? { version } : {}, orderBy: { version: 'desc' }, take: 1 },
+      },
+    });
+    if (!model) throw modelNotFound(namespace, modelName);
+    if (version != null) {
+      if (!model.versions[0]) throw versionNotFound(namespace, modelName, version);
+      return model.versions[0];
+    }
+    const wanted = alias ?? DEFAULT_ALIAS;
+    const pointed = model.aliases.find((a) => a.alias === wanted);
+    if (pointed) return pointed.version;
+    if (alias != null) {
+      throw new AppError(ErrorCode.NOT_FOUND, `Model ${JSON.stringify(modelName)} has no alias ${JSON.stringify(alias)}`, {
+        details: { namespace, model: modelName, alias, aliases: model.aliases.map((a) => a.alias) },
+      });
+    }
+    if (!model.versions[0]) throw new AppError(ErrorCode.NOT_FOUND, `Model ${JSON.stringify(modelName)} has no versions`, { details: { namespace, model: modelName } });
+    return model.versions[0];
   }
 
   /** Versions of each model, newest first, in key order (for DataLoaders). */
@@ -213,6 +256,14 @@ export class ModelRegistryService {
       orderBy: { alias: 'asc' },
     });
     return groupInKeyOrder(modelIds, rows, (r) => r.modelId);
+  }
+
+  private changed(namespace: string, model: string): void {
+    try {
+      this.deps.onChange?.(namespace, model);
+    } catch {
+      // a listener's failure must not fail the write that already committed
+    }
   }
 
   /** Removes the artifact file when no version refers to its sha256 any more. */

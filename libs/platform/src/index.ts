@@ -5,3 +5,4 @@ export * from './process-sampler.js';
 export * from './system-metrics.js';
 export * from './system-metrics.service.js';
 export * from './worker-heartbeat.service.js';
+export * from './inference-metrics.js';

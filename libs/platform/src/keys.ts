@@ -4,6 +4,8 @@ export const platformKeys = (prefix: string) => ({
   workers: `${prefix}:workers`,
   /** HASH workerId → WorkerInfo JSON. */
   workerInfo: `${prefix}:workers:info`,
+  /** HASH workerId → the worker's Prometheus metrics (JSON), refreshed with each heartbeat. */
+  workerMetrics: `${prefix}:workers:metrics`,
   /** HASH instanceId → the API instance's latest metrics report JSON. */
   metricReports: `${prefix}:metrics:reports`,
   /** STRING instanceId of the API instance that aggregates and publishes samples. */

@@ -16,6 +16,8 @@ import type { Redis } from 'ioredis';
 import { platformKeys } from './keys.js';
 import { ProcessSampler } from './process-sampler.js';
 import { aggregateReports, type InstanceReport } from './system-metrics.js';
+import { InferenceStats, mergeInferenceWindows } from './inference-metrics.js';
+import { liveWorkers } from './worker-heartbeat.service.js';
 
 export const METRIC_HISTORY_MS = 3600_000;
 
@@ -37,12 +39,16 @@ export interface SystemMetricsServiceDeps {
   instanceId: string;
   periodMs: number;
   activeConnections: () => number;
+  /** Workers older than this are dead (heartbeat period × grace). */
+  workerMaxAgeMs: number;
   log: Logger;
 }
 
 export class SystemMetricsService {
   /** Request durations of this instance in the current period; the HTTP layer records into it. */
   readonly requests = new LatencyWindow();
+  /** `runInference` outcomes of this instance in the current period; the inference client records into it. */
+  readonly inference = new InferenceStats();
   private readonly sampler = new ProcessSampler();
   private timer?: NodeJS.Timeout;
   private windowStartedAt = performance.now();
@@ -84,6 +90,7 @@ export class SystemMetricsService {
         requests: total,
         latencyBuckets: counts,
         activeConnections: this.deps.activeConnections(),
+        inference: this.inference.drain(),
         ...this.sampler.sample(),
       };
       const results = await redis
@@ -111,13 +118,14 @@ export class SystemMetricsService {
       if (now.getTime() - r.at <= periodMs * 2) fresh.push(r);
       else stale.push(id);
     }
-    const depths = await queues.depths();
+    const [depths, workers] = await Promise.all([queues.depths(), liveWorkers(redis, redisPrefix, this.deps.workerMaxAgeMs, now.getTime())]);
     const { latencyBuckets, ...sample } = aggregateReports(
       fresh,
       depths.map(({ queue, waiting, active, delayed }) => ({ queue, waiting, active, delayed })),
       now,
     );
     pubsub.publish('SYSTEM_METRICS', sample);
+    pubsub.publish('INFERENCE_METRICS', mergeInferenceWindows(fresh, workers, now));
     const at = now.getTime();
     const multi = redis
       .multi()

@@ -5,6 +5,7 @@
 import { mergeBuckets, percentileOfBuckets } from '@aivillage/metrics';
 import type { QueueDepthPayload, SystemMetricsPayload } from '@aivillage/pubsub';
 import type { ProcessSample } from './process-sampler.js';
+import type { InferenceWindows } from './inference-metrics.js';
 
 /** What each API instance writes to Redis every period. */
 export interface InstanceReport extends ProcessSample {
@@ -16,6 +17,8 @@ export interface InstanceReport extends ProcessSample {
   requests: number;
   latencyBuckets: number[];
   activeConnections: number;
+  /** Per-model inference windows (see inference-metrics.ts). */
+  inference?: InferenceWindows;
 }
 
 export function aggregateReports(

@@ -14,6 +14,8 @@ export interface WorkerInfo {
   queues: string[];
   startedAt: string;
   lastSeenAt: string;
+  /** Resident memory at the last beat. */
+  rssBytes?: number;
 }
 
 /** Dead workers' entries are removed after this long, so the hash cannot grow forever. */
@@ -29,18 +31,18 @@ export class WorkerHeartbeat {
     readonly id: string,
     queues: string[],
     private readonly periodMs: number,
+    /** The process's Prometheus metrics (prom-client's getMetricsAsJSON), published with each beat for /metrics. */
+    private readonly metrics?: () => Promise<unknown[]>,
   ) {
     this.info = { id, host: hostname(), pid: process.pid, queues, startedAt: new Date().toISOString() };
   }
 
   async beat(now = Date.now()): Promise<void> {
     const keys = platformKeys(this.prefix);
-    const info: WorkerInfo = { ...this.info, lastSeenAt: new Date(now).toISOString() };
-    await this.redis
-      .multi()
-      .zadd(keys.workers, now, this.id)
-      .hset(keys.workerInfo, this.id, JSON.stringify(info))
-      .exec();
+    const info: WorkerInfo = { ...this.info, lastSeenAt: new Date(now).toISOString(), rssBytes: process.memoryUsage.rss() };
+    const multi = this.redis.multi().zadd(keys.workers, now, this.id).hset(keys.workerInfo, this.id, JSON.stringify(info));
+    if (this.metrics) multi.hset(keys.workerMetrics, this.id, JSON.stringify(await this.metrics()));
+    await multi.exec();
     await forgetDeadWorkers(this.redis, this.prefix, now);
   }
 
@@ -55,7 +57,7 @@ export class WorkerHeartbeat {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     const keys = platformKeys(this.prefix);
-    await this.redis.multi().zrem(keys.workers, this.id).hdel(keys.workerInfo, this.id).exec();
+    await this.redis.multi().zrem(keys.workers, this.id).hdel(keys.workerInfo, this.id).hdel(keys.workerMetrics, this.id).exec();
   }
 }
 
@@ -68,9 +70,18 @@ export async function liveWorkers(redis: Redis, prefix: string, maxAgeMs: number
   return infos.filter((s): s is string => s !== null).map((s) => JSON.parse(s) as WorkerInfo);
 }
 
+/** The Prometheus metrics (getMetricsAsJSON form) each live worker published with its last beat. */
+export async function liveWorkerMetrics(redis: Redis, prefix: string, maxAgeMs: number, now = Date.now()): Promise<{ id: string; metrics: unknown[] }[]> {
+  const keys = platformKeys(prefix);
+  const ids = await redis.zrangebyscore(keys.workers, now - maxAgeMs, '+inf');
+  if (ids.length === 0) return [];
+  const all = await redis.hmget(keys.workerMetrics, ...ids);
+  return ids.flatMap((id, i) => (all[i] ? [{ id, metrics: JSON.parse(all[i]!) as unknown[] }] : []));
+}
+
 async function forgetDeadWorkers(redis: Redis, prefix: string, now: number): Promise<void> {
   const keys = platformKeys(prefix);
   const dead = await redis.zrangebyscore(keys.workers, '-inf', now - FORGET_AFTER_MS);
   if (dead.length === 0) return;
-  await redis.multi().zrem(keys.workers, ...dead).hdel(keys.workerInfo, ...dead).exec();
+  await redis.multi().zrem(keys.workers, ...dead).hdel(keys.workerInfo, ...dead).hdel(keys.workerMetrics, ...dead).exec();
 }

@@ -27,7 +27,39 @@ export interface SystemMetricsPayload {
   queueDepths: QueueDepthPayload[];
 }
 
+/** One model's figures over the last period, merged over API instances. */
+export interface InferenceModelSample {
+  namespace: string;
+  model: string;
+  requestsPerSecond: number;
+  errorsPerSecond: number;
+  /** End-to-end `runInference` latency percentiles (null when idle). */
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+  p99LatencyMs: number | null;
+  /** Mean rows of the runs that served the period's requests. */
+  averageBatchSize: number | null;
+}
+
+export interface InferenceMetricsPayload {
+  timestamp: string;
+  /** Live inference worker processes. */
+  workers: number;
+  /** Largest resident memory among them. */
+  workerRssBytes: number;
+  /** Models with traffic in the period. */
+  models: InferenceModelSample[];
+}
+
+/** A registry write that may change what a model name or alias resolves to. */
+export interface ModelChangedPayload {
+  namespace: string;
+  model: string;
+}
+
 export interface Topics {
   SYSTEM_METRICS: SystemMetricsPayload;
+  INFERENCE_METRICS: InferenceMetricsPayload;
+  MODEL_CHANGED: ModelChangedPayload;
 }
 export type TopicName = keyof Topics;

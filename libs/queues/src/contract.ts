@@ -11,12 +11,46 @@
  */
 import { z } from 'zod';
 
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** One `runInference` call inside an inference batch job. */
+export const inferenceRequestSchema = z.object({
+  /** Unique per API instance; the reply names it. */
+  id: z.string().min(1).max(64),
+  /** Tensors by input name, as accepted by `runInference` (already checked against the signature). */
+  inputs: z.record(z.string(), z.unknown()),
+  /** Outputs to return; all when absent. */
+  outputs: z.array(z.string()).optional(),
+});
+
 export const queueJobs = {
   /** Housekeeping for the platform itself (metric rollups). */
   maintenance: {
     'rollup-system-metrics': z.object({
       /** Roll up samples older than this ISO time; defaults to the start of the current minute. */
       until: z.string().datetime().optional(),
+    }),
+  },
+  /**
+   * Inference on the worker fleet (the design's GPU workers). One job carries every request
+   * for one model version that an API instance received in the same event-loop turn, so the
+   * queue's cost is paid per batch, not per request; the worker runs them through its dynamic
+   * batcher and publishes each result on `replyTo` (the API instance's reply channel).
+   */
+  inference: {
+    'run-batch': z.object({
+      /** Redis pub/sub channel of the API instance waiting for the results. */
+      replyTo: z.string().min(1),
+      /** Epoch ms after which nobody waits any more; the worker drops requests it reaches later. */
+      deadline: z.number().int().positive(),
+      model: z.object({
+        namespace: z.string().min(1),
+        name: z.string().min(1),
+        version: z.number().int().positive(),
+        /** Content hash of the ONNX artifact: the session cache key. */
+        sha256,
+      }),
+      requests: z.array(inferenceRequestSchema).min(1).max(4096),
     }),
   },
 } as const satisfies Record<string, Record<string, z.ZodType>>;
