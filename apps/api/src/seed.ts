@@ -1,11 +1,13 @@
 /**
  * `npm run seed`: demo data for `npm start`, idempotent (upserts), so it runs on every start.
- * Creates the `default` namespace (GOLD) and a demo admin whose credentials it prints.
+ * Creates the `default` namespace (GOLD), a demo admin whose credentials it prints, and the
+ * demo models (seed-models.ts).
  * Domains add their demo rows here as they land.
  */
 import { hashPassword } from '@aivillage/auth';
 import { baseConfigSchema, loadConfig } from '@aivillage/config';
 import { createPrisma } from '@aivillage/db';
+import { seedDemoModels } from './seed-models.js';
 
 export const DEMO_ADMIN_EMAIL = process.env.DEMO_ADMIN_EMAIL ?? 'admin@aivillage.local';
 const DEMO_ADMIN_PASSWORD = process.env.DEMO_ADMIN_PASSWORD ?? 'aivillage-demo-admin';
@@ -28,6 +30,7 @@ try {
     console.log(`seed: demo admin ${DEMO_ADMIN_EMAIL} exists (password set when it was created; DEMO_ADMIN_PASSWORD, default "${DEMO_ADMIN_PASSWORD}")`);
   }
   console.log('seed: namespace "default" ready');
+  await seedDemoModels(prisma, config.MODEL_ARTIFACT_DIR, (m) => console.log(m));
 } finally {
   await prisma.$disconnect();
 }

@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '@aivillage/errors';
 import type { QueueSet } from '@aivillage/queues';
 import type { Redis } from 'ioredis';
-import { deserializeError, inferenceReplyChannel, type InferenceReplyMessage, type WorkerTimings } from './inference-protocol.js';
+import { deserializeError, inferenceReplyChannel, preciseNow, type InferenceReplyMessage, type WorkerTimings } from './inference-protocol.js';
 import type { ModelOutputs, ModelInputs } from './tensor-json.js';
 
 /** A model version resolved for inference. */
@@ -37,6 +37,10 @@ export interface InferenceRunResult {
     totalMs: number;
     /** totalMs minus the worker's batch wait and run: queue, Redis and serialisation. */
     overheadMs: number;
+    /** From the call to the job leaving (coalescing: the rest of the event-loop turn). */
+    sendMs: number;
+    /** From the worker publishing the results to this call resolving (pub/sub, parsing, the API's event loop). */
+    replyMs: number;
   };
 }
 
@@ -60,6 +64,9 @@ export interface InferenceClientOptions {
 interface Pending {
   model: InferenceModelRef;
   started: number;
+  /** preciseNow() at the call and when its job was sent. */
+  calledAt: number;
+  sentAt: number;
   timer: NodeJS.Timeout;
   resolve: (r: InferenceRunResult) => void;
   reject: (e: unknown) => void;
@@ -122,7 +129,7 @@ export class InferenceClient {
         reject(error);
       }, this.#opts.timeoutMs);
       const started = performance.now();
-      this.#pending.set(id, { model, started, timer, resolve, reject });
+      this.#pending.set(id, { model, started, calledAt: preciseNow(), sentAt: 0, timer, resolve, reject });
       const key = `${model.sha256}|${model.namespace}|${model.name}|${model.version}`;
       let batch = this.#outgoing.get(key);
       if (!batch) this.#outgoing.set(key, (batch = { model, requests: [] }));
@@ -157,11 +164,16 @@ export class InferenceClient {
 
   async #send(batch: Outgoing): Promise<void> {
     const { namespace, name, version, sha256 } = batch.model;
+    const sentAt = preciseNow();
+    for (const r of batch.requests) {
+      const p = this.#pending.get(r.id);
+      if (p) p.sentAt = sentAt;
+    }
     try {
       await this.#opts.queues.add(
         'inference',
         'run-batch',
-        { replyTo: this.channel, deadline: Date.now() + this.#opts.timeoutMs, model: { namespace, name, version, sha256 }, requests: batch.requests },
+        { replyTo: this.channel, deadline: Date.now() + this.#opts.timeoutMs, sentAt, model: { namespace, name, version, sha256 }, requests: batch.requests },
         // A result nobody waits for is worthless: no retries, no history of completed jobs.
         { attempts: 1, removeOnComplete: true, removeOnFail: { age: 3600, count: 1000 } },
       );
@@ -180,9 +192,19 @@ export class InferenceClient {
     }
     for (const r of reply.results ?? []) {
       if (r.ok) {
+        const now = preciseNow();
         this.#settle(r.id, (p) => {
           const totalMs = performance.now() - p.started;
-          p.resolve({ outputs: r.outputs, timings: { ...r.timings, totalMs, overheadMs: Math.max(0, totalMs - r.timings.batchWaitMs - r.timings.runMs) } });
+          p.resolve({
+            outputs: r.outputs,
+            timings: {
+              ...r.timings,
+              totalMs,
+              overheadMs: Math.max(0, totalMs - r.timings.batchWaitMs - r.timings.runMs),
+              sendMs: Math.max(0, p.sentAt - p.calledAt),
+              replyMs: Math.max(0, now - r.timings.publishedAt),
+            },
+          });
         }, null, r.timings);
       } else {
         const error = deserializeError(r.error);

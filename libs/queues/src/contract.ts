@@ -43,6 +43,8 @@ export const queueJobs = {
       replyTo: z.string().min(1),
       /** Epoch ms after which nobody waits any more; the worker drops requests it reaches later. */
       deadline: z.number().int().positive(),
+      /** Epoch ms (with a fraction) when the API sent the job; times the queue leg precisely. */
+      sentAt: z.number().positive().optional(),
       model: z.object({
         namespace: z.string().min(1),
         name: z.string().min(1),

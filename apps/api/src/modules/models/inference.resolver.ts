@@ -40,7 +40,7 @@ export class InferenceResolver {
       version: target.version,
       outputs: result.outputs,
       timings: {
-        totalMs: t.totalMs, queueMs: t.queueMs, batchWaitMs: t.batchWaitMs, runMs: t.runMs, overheadMs: t.overheadMs,
+        totalMs: t.totalMs, sendMs: t.sendMs, queueMs: t.queueMs, workerMs: t.workerMs, replyMs: t.replyMs, batchWaitMs: t.batchWaitMs, runMs: t.runMs, overheadMs: t.overheadMs,
         batchSize: t.batchRows, batchRequests: t.batchRequests, worker: t.worker,
       },
     };

@@ -4,7 +4,10 @@ import { Field, Float, Int, ObjectType } from 'type-graphql';
 @ObjectType({ description: 'Where the time of one runInference call went' })
 export class InferenceTimings {
   @Field(() => Float, { description: 'End to end, as measured by the API' }) totalMs!: number;
-  @Field(() => Float, { description: 'From enqueueing the job to a worker taking it' }) queueMs!: number;
+  @Field(() => Float, { description: 'From the call to its job leaving for the queue (coalescing with the rest of the event-loop turn)' }) sendMs!: number;
+  @Field(() => Float, { description: 'From the job leaving to a worker taking it' }) queueMs!: number;
+  @Field(() => Float, { description: 'From the worker taking the job to publishing its results (includes batch wait and run)' }) workerMs!: number;
+  @Field(() => Float, { description: 'From the worker publishing to the API holding the result' }) replyMs!: number;
   @Field(() => Float, { description: "Waiting in the worker's dynamic batcher for company" }) batchWaitMs!: number;
   @Field(() => Float, { description: 'Inside onnxruntime, for the whole run that served this request' }) runMs!: number;
   @Field(() => Float, { description: 'totalMs minus batchWaitMs and runMs: queue, Redis and serialisation' }) overheadMs!: number;

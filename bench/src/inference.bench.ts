@@ -1,0 +1,228 @@
+/**
+ * Inference benchmark (self-contained: starts its own API and inference worker processes in
+ * an isolated Postgres schema, Redis prefix and artifact directory, and removes them after):
+ *   node bench/dist/inference.bench.js [--quick]
+ * Figures, on the reference MLP (64 → 128 → 10, one row per request):
+ *   1. throughput and p50/p95/p99 of `runInference` through GraphQL at concurrency 1, 16 and
+ *      128, beside a no-op query (`{ __typename }`) on the same server in alternating rounds
+ *      of the same run (goal: ≥ 2,000 req/s at p99 < 45 ms, ≥ 0.7× the no-op's throughput);
+ *   2. raw onnxruntime-node in-process on the same model (the model's own cost), one row per
+ *      run and 32 rows per run;
+ *   3. what the queue round trip costs: per-request `timings` (overhead = end to end minus
+ *      batch wait and run) at concurrency 1 and 64, p50/p99;
+ *   4. the worker's resident memory (now and peak; goal < 500 MB).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import ort from 'onnxruntime-node';
+import { newApiKey } from '@aivillage/auth';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@aivillage/config';
+import { createIsolatedDatabase } from '@aivillage/db';
+import { buildMlpClassifier } from '@aivillage/models';
+import { createRedis, deleteKeysMatching } from '@aivillage/queues';
+import { runLoad, type LoadResult, type Target } from './lib/http-load.js';
+import { snapshotCpu, topCpu } from './lib/proc-cpu.js';
+import { median, summarize, type Summary } from './lib/stats.js';
+import { ms, renderTable } from './lib/table.js';
+
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const ROUNDS = args.quick ? 1 : 3;
+const ROUND_S = args.quick ? 3 : 5;
+const CONCURRENCY = [1, 16, 128];
+const MLP = { inputSize: 64, hidden: [128], classes: 10, seed: 7 };
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+const log = (m: string) => process.stderr.write(`inference-bench: ${m}\n`);
+
+function startProcess(name: string, main: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [path.join(root, main)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = ready.exec(out);
+      if (m) {
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
+        resolve({ child, match: m });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${out}`)));
+  });
+}
+
+function rssOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+/** Raw onnxruntime in-process: sequential runs of `rows` rows for `seconds`. */
+async function rawOnnxruntime(bytes: Uint8Array, rows: number, seconds: number): Promise<{ rps: number; rowsPerS: number; latency: Summary }> {
+  const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const data = Float32Array.from({ length: rows * MLP.inputSize }, (_, i) => Math.sin(i));
+  for (let i = 0; i < 200; i++) await session.run({ features: new ort.Tensor('float32', data, [rows, MLP.inputSize]) });
+  const latencies: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  const started = performance.now();
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    await session.run({ features: new ort.Tensor('float32', data, [rows, MLP.inputSize]) });
+    latencies.push(performance.now() - t0);
+  }
+  const elapsedS = (performance.now() - started) / 1000;
+  await session.release();
+  return { rps: latencies.length / elapsedS, rowsPerS: (latencies.length * rows) / elapsedS, latency: summarize(latencies) };
+}
+
+async function main() {
+  const db = await createIsolatedDatabase(databaseUrl, 'bench');
+  const prefix = `bench-${randomBytes(4).toString('hex')}`;
+  const artifactDir = await mkdtemp(path.join(os.tmpdir(), 'inference-bench-'));
+  const redis = createRedis(redisUrl);
+  const children: ChildProcess[] = [];
+  try {
+    const ns = await db.prisma.namespace.create({ data: { name: 'default', tier: 'PLATINUM' } });
+    const k = newApiKey();
+    // A custom rate far above the load: admission runs on every request but never refuses.
+    await db.prisma.apiKey.create({ data: { name: 'bench', prefix: k.prefix, secretHash: k.hash, tier: 'PLATINUM', namespaceId: ns.id, scopes: ['read', 'write', 'metrics'], rateLimitPerMinute: 1_000_000_000 } });
+    const env = {
+      DATABASE_URL: databaseUrl, DATABASE_SCHEMA: db.schema, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, MODEL_ARTIFACT_DIR: artifactDir,
+      LOG_LEVEL: 'info', NODE_ENV: 'production',
+    };
+    const api = await startProcess('api', 'apps/api/dist/main.js', { ...env, PORT: '0', HOST: '127.0.0.1' }, /"url":"(http:\/\/[^"]+)\/graphql"/);
+    children.push(api.child);
+    const worker = await startProcess('worker', 'workers/dist/main.js', { ...env, WORKER_QUEUES: 'inference' }, /workers started/);
+    children.push(worker.child);
+    const url = api.match[1];
+    const auth = { authorization: `Bearer ${k.key}` };
+
+    const bytes = buildMlpClassifier(MLP);
+    const form = new FormData();
+    form.append('file', new Blob([bytes]), 'mlp.onnx');
+    const uploaded = (await (await fetch(`${url}/v1/models/artifacts`, { method: 'POST', headers: auth, body: form })).json()) as { sha256: string };
+    const reg = await gql(url, auth, 'mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { version } }', {
+      i: { namespace: 'default', model: 'reference-mlp', sha256: uploaded.sha256, task: 'classification', aliases: ['production'] },
+    });
+    if (reg.errors) throw new Error(JSON.stringify(reg.errors));
+
+    const features = [Array.from({ length: MLP.inputSize }, (_, i) => Number(Math.sin(i).toFixed(4)))];
+    const INFER = 'mutation Infer($i: JSON!) { runInference(model: "reference-mlp", inputs: $i) { version outputs } }';
+    const headers = { ...auth };
+    const targets: Record<'noop' | 'inference', Target> = {
+      noop: { url: `${url}/graphql`, headers, body: JSON.stringify({ query: 'query Noop { __typename }' }), isSuccess: (b) => b.startsWith('{"data":{"__typename"') },
+      inference: {
+        url: `${url}/graphql`, headers, body: JSON.stringify({ query: INFER, operationName: 'Infer', variables: { i: { features } } }),
+        isSuccess: (b) => b.startsWith('{"data":{"runInference"'),
+      },
+    };
+    log(`stack up at ${url}; warming up`);
+    for (const t of Object.values(targets)) await runLoad(t, { connections: 16, durationS: 3, rampS: 0 });
+
+    const cpuBefore = snapshotCpu();
+    const rows: string[][] = [];
+    const json: Record<string, unknown> = {};
+    for (const c of CONCURRENCY) {
+      const results: Record<'noop' | 'inference', LoadResult[]> = { noop: [], inference: [] };
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const mode of (r % 2 === 0 ? ['inference', 'noop'] : ['noop', 'inference']) as ('noop' | 'inference')[]) {
+          const res = await runLoad(targets[mode], { connections: c, durationS: ROUND_S, rampS: 1 });
+          results[mode].push(res);
+          log(`c=${c} ${mode} round ${r + 1}: ${res.achievedRps.toFixed(0)} req/s, p50 ${res.latency.p50.toFixed(2)} ms, p99 ${res.latency.p99.toFixed(2)} ms, errors ${(res.errorRate * 100).toFixed(2)}%`);
+        }
+      }
+      const med = (m: 'noop' | 'inference', f: (r: LoadResult) => number) => median(results[m].map(f));
+      const inferRps = med('inference', (r) => r.achievedRps);
+      const noopRps = med('noop', (r) => r.achievedRps);
+      const p99 = med('inference', (r) => r.latency.p99);
+      rows.push([
+        String(c),
+        `${inferRps.toFixed(0)} req/s`,
+        ms(med('inference', (r) => r.latency.p50)),
+        ms(med('inference', (r) => r.latency.p95)),
+        ms(p99),
+        `${noopRps.toFixed(0)} req/s`,
+        ms(med('noop', (r) => r.latency.p99)),
+        `${(inferRps / noopRps).toFixed(2)}×`,
+        (med('inference', (r) => r.errorRate) * 100).toFixed(2) + '%',
+      ]);
+      json[`c${c}`] = { inference: results.inference.map(brief), noop: results.noop.map(brief) };
+    }
+    const cpu = topCpu(cpuBefore, [snapshotCpu()], 6);
+
+    // The queue's share, per request, from the timings every result carries.
+    const legRows: string[][] = [];
+    for (const c of [1, 16, 64]) {
+      const n = args.quick ? 600 : 3000;
+      const legs: Record<'totalMs' | 'sendMs' | 'queueMs' | 'workerMs' | 'replyMs' | 'overheadMs' | 'runMs' | 'batchSize', number[]> = {
+        totalMs: [], sendMs: [], queueMs: [], workerMs: [], replyMs: [], overheadMs: [], runMs: [], batchSize: [],
+      };
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: c }, async () => {
+          while (next++ < n) {
+            const r = await gql(url, auth, `mutation($i: JSON!) { runInference(model: "reference-mlp", inputs: $i) { timings { ${Object.keys(legs).join(' ')} } } }`, { i: { features } });
+            const t = r.data?.runInference?.timings;
+            if (!t) throw new Error(JSON.stringify(r.errors));
+            for (const k of Object.keys(legs) as (keyof typeof legs)[]) legs[k].push(t[k]);
+          }
+        }),
+      );
+      const s = Object.fromEntries(Object.entries(legs).map(([k, v]) => [k, summarize(v)])) as Record<keyof typeof legs, Summary>;
+      legRows.push([
+        String(c), `${ms(s.totalMs.p50)} / ${ms(s.totalMs.p99)}`, `${ms(s.sendMs.p50)} / ${ms(s.sendMs.p99)}`, `${ms(s.queueMs.p50)} / ${ms(s.queueMs.p99)}`,
+        `${ms(s.workerMs.p50)} / ${ms(s.workerMs.p99)}`, `${ms(s.replyMs.p50)} / ${ms(s.replyMs.p99)}`, `${ms(s.overheadMs.p50)} / ${ms(s.overheadMs.p99)}`,
+        ms(s.runMs.p50), s.batchSize.mean.toFixed(1),
+      ]);
+      json[`legs-c${c}`] = s;
+    }
+
+    log('raw onnxruntime in-process');
+    const raw1 = await rawOnnxruntime(bytes, 1, args.quick ? 2 : 4);
+    const raw32 = await rawOnnxruntime(bytes, 32, args.quick ? 2 : 4);
+    const mem = rssOf(worker.child.pid!);
+
+    console.log(`\nInference benchmark — ${os.cpus().length} CPUs, Node ${process.version}, reference MLP ${MLP.inputSize}→${MLP.hidden.join('→')}→${MLP.classes}, one row per request; ` +
+      `${ROUNDS} alternating round(s) of ${ROUND_S} s per concurrency, medians\n`);
+    console.log(renderTable(
+      ['concurrency', 'runInference', 'p50', 'p95', 'p99', 'no-op query', 'no-op p99', 'inference / no-op', 'errors'],
+      rows,
+    ));
+    console.log('\nGoal (2 cores): ≥ 2,000 req/s at p99 < 45 ms; ≥ 0.7× the no-op query. Guide: 850 req/s, p99 45 ms.\n');
+    console.log(renderTable(['raw onnxruntime-node, in-process', 'runs/s', 'rows/s', 'p50', 'p99'], [
+      ['1 row per run', raw1.rps.toFixed(0), raw1.rowsPerS.toFixed(0), ms(raw1.latency.p50), ms(raw1.latency.p99)],
+      ['32 rows per run', raw32.rps.toFixed(0), raw32.rowsPerS.toFixed(0), ms(raw32.latency.p50), ms(raw32.latency.p99)],
+    ]));
+    console.log('');
+    console.log('Where a runInference call\'s time goes inside the API (p50 / p99 of the per-request timings; the client here is fetch in the bench process):\n');
+    console.log(renderTable(['concurrency', 'total', 'send (coalesce)', 'queue (to worker)', 'worker (incl. run)', 'reply (to API)', 'overhead (not model)', 'run p50', 'mean batch rows'], legRows));
+    console.log(`\nWorker RSS: ${mem.rssMb.toFixed(0)} MB now, ${mem.peakMb.toFixed(0)} MB peak (goal < 500 MB).`);
+    console.log(`CPU seconds during the load rounds: ${cpu.map((p) => `${p.name} ${p.cpuS.toFixed(1)}`).join(', ')}`);
+    console.log(`\n${JSON.stringify({ ...json, raw1, raw32, worker: mem })}`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    await deleteKeysMatching(redis, `${prefix}:*`);
+    redis.disconnect();
+    await db.drop();
+    await rm(artifactDir, { recursive: true, force: true });
+  }
+}
+
+function brief(r: LoadResult) {
+  return { rps: Math.round(r.achievedRps), p50: r.latency.p50, p95: r.latency.p95, p99: r.latency.p99, errorRate: r.errorRate };
+}
+
+async function gql(url: string, headers: Record<string, string>, query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as { data?: any; errors?: any[] };
+}
+
+await main();
