@@ -371,6 +371,7 @@ function createInference(
     redisPrefix: d.redisPrefix,
     instanceId: d.instanceId,
     timeoutMs: config.INFERENCE_TIMEOUT_MS,
+    maxJobsInFlight: config.INFERENCE_MAX_JOBS_IN_FLIGHT,
     hasWorkers,
     onResult: (model, r) => {
       const label = `${model.namespace}/${model.name}`;

@@ -70,6 +70,11 @@ export const apiConfigSchema = baseConfigSchema.extend({
   MODEL_UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   /** Longest a `runInference` call waits for its result before INFERENCE_TIMEOUT. */
   INFERENCE_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
+  /**
+   * Inference jobs per model one API instance keeps outstanding; requests arriving while
+   * they are all out leave together as the next job (bigger batches under load).
+   */
+  INFERENCE_MAX_JOBS_IN_FLIGHT: z.coerce.number().int().min(1).max(1024).default(4),
 }).refine((c) => !(c.AUTH_DISABLED && c.NODE_ENV === 'production'), {
   message: 'AUTH_DISABLED=true is not allowed when NODE_ENV=production',
   path: ['AUTH_DISABLED'],

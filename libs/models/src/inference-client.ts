@@ -2,12 +2,17 @@
  * The API side of inference: runs a request on the worker fleet through BullMQ and waits for
  * its result.
  *
- * Requests are coalesced before they reach the queue. Every request for the same model
- * version that arrives in one event-loop turn goes into ONE `inference/run-batch` job (up to
- * `maxRequestsPerJob`), so at load the queue's fixed cost (an add, a fetch, a completion:
- * a few Redis scripts) is paid per batch rather than per request, and the worker's dynamic
- * batcher sees the requests together. An idle API adds no delay: the job leaves at the end of
- * the current turn (setImmediate).
+ * Requests are coalesced before they reach the queue, per model version, in two ways:
+ *  - every request that arrives in one event-loop turn goes into ONE `inference/run-batch`
+ *    job (up to `maxRequestsPerJob`); an idle API adds no delay, the job leaves at the end of
+ *    the current turn (setImmediate);
+ *  - at most `maxJobsInFlight` jobs per model are outstanding; requests arriving while the
+ *    window is full wait and leave together as the next job the moment a reply frees a slot.
+ *    This is self-clocking, like a TCP window: at light load nothing waits, under load batches
+ *    grow with the round trip instead of the queue filling with tiny jobs.
+ * So the queue's fixed cost (an add, a fetch, a completion: a few Redis scripts on each side)
+ * is paid per batch rather than per request, and the worker's dynamic batcher sees the
+ * requests together.
  *
  * Results come back on this instance's own reply channel (Redis pub/sub), one message per
  * job, instead of through job completion events that every instance would have to read.
@@ -55,6 +60,8 @@ export interface InferenceClientOptions {
   timeoutMs: number;
   /** Most requests in one job (default 256). */
   maxRequestsPerJob?: number;
+  /** Most jobs per model outstanding from this instance (default 4). */
+  maxJobsInFlight?: number;
   /** Whether any inference worker is alive (cached by the caller). */
   hasWorkers: () => Promise<boolean>;
   /** Called once per finished request, for metrics; must not throw. */
@@ -67,23 +74,40 @@ interface Pending {
   /** preciseNow() at the call and when its job was sent. */
   calledAt: number;
   sentAt: number;
+  /** The job that carries it, once sent. */
+  job: SentJob | null;
   timer: NodeJS.Timeout;
   resolve: (r: InferenceRunResult) => void;
   reject: (e: unknown) => void;
 }
 
-interface Outgoing {
+interface OutgoingRequest {
+  id: string;
+  inputs: ModelInputs;
+  outputs?: string[];
+}
+
+/** One model version's traffic from this instance: requests not yet sent and jobs outstanding. */
+interface Lane {
+  key: string;
   model: InferenceModelRef;
-  requests: { id: string; inputs: ModelInputs; outputs?: string[] }[];
+  waiting: OutgoingRequest[];
+  inFlight: number;
+}
+
+interface SentJob {
+  lane: Lane;
+  open: boolean;
 }
 
 export class InferenceClient {
   readonly channel: string;
   readonly #opts: InferenceClientOptions;
   readonly #maxPerJob: number;
+  readonly #window: number;
   readonly #pending = new Map<string, Pending>();
-  /** Requests gathered this turn, by model version. */
-  readonly #outgoing = new Map<string, Outgoing>();
+  /** By model version; a lane goes when it has nothing waiting and nothing in flight. */
+  readonly #lanes = new Map<string, Lane>();
   #flushScheduled = false;
   #seq = 0;
   readonly #idPrefix = randomUUID().slice(0, 8);
@@ -92,6 +116,7 @@ export class InferenceClient {
   constructor(opts: InferenceClientOptions) {
     this.#opts = opts;
     this.#maxPerJob = opts.maxRequestsPerJob ?? 256;
+    this.#window = opts.maxJobsInFlight ?? 4;
     this.channel = inferenceReplyChannel(opts.redisPrefix, opts.instanceId);
   }
 
@@ -120,24 +145,27 @@ export class InferenceClient {
     }
     const id = `${this.#idPrefix}-${(this.#seq++).toString(36)}`;
     return new Promise<InferenceRunResult>((resolve, reject) => {
+      const started = performance.now();
       const timer = setTimeout(() => {
-        if (!this.#pending.delete(id)) return;
+        const p = this.#pending.get(id);
+        if (!p) return;
+        this.#pending.delete(id);
+        // Its job may never answer (a worker died with it): free the slot. A request still
+        // waiting for a slot is skipped when its lane is sent.
+        if (p.job) this.#closeJob(p.job);
         const error = new AppError(ErrorCode.INFERENCE_TIMEOUT, `No inference result within ${this.#opts.timeoutMs} ms; the workers are overloaded or down`, {
           details: { timeoutMs: this.#opts.timeoutMs },
         });
         this.#report(model, performance.now() - started, error);
         reject(error);
       }, this.#opts.timeoutMs);
-      const started = performance.now();
-      this.#pending.set(id, { model, started, calledAt: preciseNow(), sentAt: 0, timer, resolve, reject });
+      this.#pending.set(id, { model, started, calledAt: preciseNow(), sentAt: 0, job: null, timer, resolve, reject });
       const key = `${model.sha256}|${model.namespace}|${model.name}|${model.version}`;
-      let batch = this.#outgoing.get(key);
-      if (!batch) this.#outgoing.set(key, (batch = { model, requests: [] }));
-      batch.requests.push(outputs ? { id, inputs, outputs } : { id, inputs });
-      if (batch.requests.length >= this.#maxPerJob) {
-        this.#outgoing.delete(key);
-        void this.#send(batch);
-      } else if (!this.#flushScheduled) {
+      let lane = this.#lanes.get(key);
+      if (!lane) this.#lanes.set(key, (lane = { key, model, waiting: [], inFlight: 0 }));
+      lane.waiting.push(outputs ? { id, inputs, outputs } : { id, inputs });
+      if (lane.waiting.length >= this.#maxPerJob && lane.inFlight < this.#window) this.#sendFrom(lane);
+      else if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(() => this.#flush());
       }
@@ -146,7 +174,8 @@ export class InferenceClient {
 
   /** Fails everything still waiting (shutdown) and stops listening. */
   async stop(): Promise<void> {
-    this.#flush();
+    // Called after HTTP has drained, so normally nothing is left; whatever is gets an answer.
+    this.#lanes.clear();
     for (const [id, p] of this.#pending) {
       clearTimeout(p.timer);
       this.#pending.delete(id);
@@ -157,29 +186,52 @@ export class InferenceClient {
 
   #flush(): void {
     this.#flushScheduled = false;
-    const batches = [...this.#outgoing.values()];
-    this.#outgoing.clear();
-    for (const b of batches) void this.#send(b);
+    for (const lane of [...this.#lanes.values()]) this.#sendFrom(lane);
   }
 
-  async #send(batch: Outgoing): Promise<void> {
-    const { namespace, name, version, sha256 } = batch.model;
+  /** Sends what the lane has waiting, as jobs of up to maxRequestsPerJob, while its window allows. */
+  #sendFrom(lane: Lane): void {
+    while (lane.waiting.length && lane.inFlight < this.#window) {
+      const requests = lane.waiting.splice(0, this.#maxPerJob).filter((r) => this.#pending.has(r.id));
+      if (!requests.length) continue;
+      const job: SentJob = { lane, open: true };
+      lane.inFlight += 1;
+      void this.#send(job, requests);
+    }
+    if (!lane.waiting.length && lane.inFlight === 0) this.#lanes.delete(lane.key);
+  }
+
+  /** A job answered (or will never): its slot takes the next batch of waiting requests at once. */
+  #closeJob(job: SentJob): void {
+    if (!job.open) return;
+    job.open = false;
+    job.lane.inFlight -= 1;
+    if (this.#lanes.get(job.lane.key) !== job.lane) this.#lanes.set(job.lane.key, job.lane);
+    this.#sendFrom(job.lane);
+  }
+
+  async #send(job: SentJob, requests: OutgoingRequest[]): Promise<void> {
+    const { namespace, name, version, sha256 } = job.lane.model;
     const sentAt = preciseNow();
-    for (const r of batch.requests) {
+    for (const r of requests) {
       const p = this.#pending.get(r.id);
-      if (p) p.sentAt = sentAt;
+      if (p) {
+        p.sentAt = sentAt;
+        p.job = job;
+      }
     }
     try {
       await this.#opts.queues.add(
         'inference',
         'run-batch',
-        { replyTo: this.channel, deadline: Date.now() + this.#opts.timeoutMs, sentAt, model: { namespace, name, version, sha256 }, requests: batch.requests },
+        { replyTo: this.channel, deadline: Date.now() + this.#opts.timeoutMs, sentAt, model: { namespace, name, version, sha256 }, requests },
         // A result nobody waits for is worthless: no retries, no history of completed jobs.
         { attempts: 1, removeOnComplete: true, removeOnFail: { age: 3600, count: 1000 } },
       );
     } catch (cause) {
       const error = new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'Could not enqueue the inference request', { cause });
-      for (const r of batch.requests) this.#settle(r.id, (p) => p.reject(error), error);
+      for (const r of requests) this.#settle(r.id, (p) => p.reject(error), error);
+      this.#closeJob(job);
     }
   }
 
@@ -218,6 +270,8 @@ export class InferenceClient {
     if (!p) return; // timed out already
     this.#pending.delete(id);
     clearTimeout(p.timer);
+    // One reply carries every result of its job: the first one settled frees the job's slot.
+    if (p.job) this.#closeJob(p.job);
     this.#report(p.model, performance.now() - p.started, error, timings);
     fn(p);
   }
