@@ -2,12 +2,16 @@
  * The whole platform for a browser test, isolated from everything else on the machine: its
  * own Postgres schema (migrated from scratch, then seeded with an admin, the `default`
  * namespace and a traffic API key — see seed-access.ts), its own Redis key prefix, free
- * ports, and real processes — the built API, one worker process and the built console
- * (`next start`). `stop()` ends the processes, drops the schema and deletes the prefix's
- * Redis keys, also after a start that failed half-way.
+ * ports, its own model artifact directory (a fresh temp dir, shared by the API, which stores
+ * uploads there, and the worker, which loads models from it for inference), and real
+ * processes — the built API, one worker process and the built console (`next start`).
+ * `stop()` ends the processes, drops the schema, deletes the prefix's Redis keys and removes
+ * the artifact directory, also after a start that failed half-way.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@aivillage/config';
 import { createIsolatedDatabase, type IsolatedDatabase } from '@aivillage/db';
@@ -25,6 +29,8 @@ export interface ConsoleStack {
   consoleUrl: string;
   schema: string;
   redisPrefix: string;
+  /** MODEL_ARTIFACT_DIR of the API and the worker (a temp dir, removed by `stop()`). */
+  artifactDir: string;
   /** A platform admin in this run's schema (the browser signs in as it). */
   admin: Credentials;
   /** An unlimited PLATINUM key in `default`, for traffic from Node (`Authorization: Bearer …`). */
@@ -53,20 +59,29 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
   const redisPrefix = `e2e-${randomBytes(5).toString('hex')}`;
-  const logDir = path.join(ARTIFACTS_DIR, 'logs');
+  // Per run, so suites running side by side do not overwrite each other's logs.
+  const logDir = path.join(ARTIFACTS_DIR, 'logs', redisPrefix);
 
   const services: Service[] = [];
   let db: IsolatedDatabase | undefined;
+  let artifactDir: string | undefined;
   // Every step runs even when an earlier one fails; the first failure is reported.
   const stop = async () => {
     const results: PromiseSettledResult<unknown>[] = await Promise.allSettled(services.map((s) => s.stop()));
-    results.push(...(await Promise.allSettled([db?.drop(), deleteRedisPrefix(redisUrl, redisPrefix)])));
+    results.push(
+      ...(await Promise.allSettled([
+        db?.drop(),
+        deleteRedisPrefix(redisUrl, redisPrefix),
+        artifactDir ? rm(artifactDir, { recursive: true, force: true }) : undefined,
+      ])),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   };
 
   try {
     db = await createIsolatedDatabase(databaseUrl, 'e2e');
+    artifactDir = await mkdtemp(path.join(tmpdir(), `${redisPrefix}-artifacts-`));
     const access = await seedAccess(db);
     const apiPort = await freePort();
     let consolePort = await freePort();
@@ -79,6 +94,8 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
       DATABASE_SCHEMA: db.schema,
       REDIS_URL: redisUrl,
       REDIS_PREFIX: redisPrefix,
+      // Uploads land here (API) and inference loads them from here (worker): one directory.
+      MODEL_ARTIFACT_DIR: artifactDir,
       LOG_LEVEL: 'warn',
     };
 
@@ -108,6 +125,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
       consoleUrl,
       schema: db.schema,
       redisPrefix,
+      artifactDir,
       admin: access.admin,
       trafficKey: access.trafficKey,
       api,

@@ -54,3 +54,27 @@ export function formatDateTime(iso: string | null | undefined, withSeconds = fal
 export function titleCase(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1).toLowerCase();
 }
+
+/** "812 B", "38.2 KB", "1.4 MB", "2.1 GB" (1024-based). */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes == null || !Number.isFinite(bytes)) return '—';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** "950", "9.5K", "1.2M", "3.4B": counts such as parameters. */
+export function formatCount(value: number | null | undefined): string {
+  if (value == null || !Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  const scaled = (n: number, suffix: string) => `${(value / n).toFixed(value / n < 10 ? 1 : 0).replace(/\.0$/, '')}${suffix}`;
+  if (abs >= 1e9) return scaled(1e9, 'B');
+  if (abs >= 1e6) return scaled(1e6, 'M');
+  if (abs >= 1e3) return scaled(1e3, 'K');
+  return String(value);
+}

@@ -21,7 +21,20 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function CopyButton({ text, testId, label = 'Copy' }: { text: string; testId?: string; label?: string }) {
+export function CopyButton({
+  text,
+  testId,
+  label = 'Copy',
+  small = false,
+  title,
+}: {
+  text: string;
+  testId?: string;
+  label?: string;
+  /** The compact variant, for table cells. */
+  small?: boolean;
+  title?: string;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
@@ -31,7 +44,8 @@ export function CopyButton({ text, testId, label = 'Copy' }: { text: string; tes
   return (
     <button
       type="button"
-      className="button button--secondary"
+      className={`button button--secondary${small ? ' button--small' : ''}`}
+      title={title}
       data-testid={testId}
       data-state={state}
       onClick={async () => setState((await copyText(text)) ? 'copied' : 'failed')}

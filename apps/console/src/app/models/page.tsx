@@ -1,0 +1,24 @@
+/** Models: the registry (versions, signatures, aliases), a "Try it" runner and live inference metrics. */
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { ModelsPanel } from '@/components/models/models-panel';
+
+export const metadata: Metadata = { title: 'Models' };
+
+export default function ModelsPage() {
+  return (
+    <div className="page" data-testid="page-models">
+      <header className="page__head">
+        <h1 className="page__title">Models</h1>
+        <p className="page__sub">
+          Registered ONNX models in your namespaces: immutable versions with their signatures, movable aliases such as
+          production and staging, a runner to try a version, and its live inference latency.
+        </p>
+      </header>
+      {/* The panel reads the selected model from the URL (useSearchParams). */}
+      <Suspense fallback={<div className="card skeleton" aria-busy />}>
+        <ModelsPanel />
+      </Suspense>
+    </div>
+  );
+}
