@@ -218,6 +218,33 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
 
   const operations = new LabelLimiter();
   app.use(requestMetrics(httpMetrics, operations, systemMetrics.requests));
+  const edge = openPrincipal
+    ? ((_req: express.Request, res: express.Response, next: express.NextFunction) => {
+        res.locals.principal = openPrincipal;
+        next();
+      })
+    : requireAuth({ auth, admission, allowedOrigins, log });
+  const corsForConsole = cors({ origin: allowedOrigins, credentials: true });
+  // CORS matters only to browsers, which always send Origin on cross-origin requests; API
+  // clients and servers do not, and skip the middleware.
+  const corsIfBrowser: express.RequestHandler = (req, res, next) => (req.headers.origin === undefined ? next() : corsForConsole(req, res, next));
+  // First, so the hot path does not walk the other routes' layers.
+  app.use(
+    '/graphql',
+    corsIfBrowser,
+    express.json({ limit: config.MAX_BODY_BYTES }),
+    edge,
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) =>
+        createContext(
+          deps,
+          res.locals.principal as Principal,
+          { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
+          (res.locals.requestInfo as RequestInfo) ?? {},
+          log,
+        ),
+    }),
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -230,12 +257,6 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
       queues: status.queues.map(({ name, ok, workers, error }) => ({ name, ok, workers, error })),
     });
   });
-  const edge = openPrincipal
-    ? ((_req: express.Request, res: express.Response, next: express.NextFunction) => {
-        res.locals.principal = openPrincipal;
-        next();
-      })
-    : requireAuth({ auth, admission, allowedOrigins, log });
   const scrapeTokenHash = config.METRICS_SCRAPE_TOKEN ? sha256(config.METRICS_SCRAPE_TOKEN) : null;
   app.get(
     '/metrics',
@@ -271,24 +292,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
   });
   app.use('/v1/debug', edge, debugRoutes({ prisma, statements, responseCache }));
   app.use('/v1/models', edge, modelUploadRoutes({ store: artifacts, maxBytes: config.MODEL_UPLOAD_MAX_BYTES, log }));
-  const corsForConsole = cors({ origin: allowedOrigins, credentials: true });
   app.use('/v1/auth', corsForConsole, authRoutes({ auth, audit, admission, allowedOrigins, cookieSecure: config.COOKIE_SECURE, log }));
-  app.use(
-    '/graphql',
-    corsForConsole,
-    express.json({ limit: config.MAX_BODY_BYTES }),
-    edge,
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        createContext(
-          deps,
-          res.locals.principal as Principal,
-          { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
-          (res.locals.requestInfo as RequestInfo) ?? {},
-          log,
-        ),
-    }),
-  );
   app.use(bodyErrorHandler);
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });

@@ -184,13 +184,13 @@ export interface RateSearch {
 }
 
 /**
- * Closed-loop search for the highest request rate whose p95 stays under `p95LimitMs`:
+ * Closed-loop search for the highest request rate whose p95 (or `percentile`) stays under `p95LimitMs`:
  * double the connections each step; stop at the first step over the limit or with
  * errors, or once throughput has stopped growing (saturated: more connections only queue).
  */
 export async function searchMaxRate(
   target: Target,
-  opts: { connections: number[]; stepS: number; rampS: number; p95LimitMs: number },
+  opts: { connections: number[]; stepS: number; rampS: number; p95LimitMs: number; percentile?: 'p95' | 'p99' },
   onStep?: (step: LoadResult) => void,
 ): Promise<RateSearch> {
   const steps: LoadResult[] = [];
@@ -200,7 +200,7 @@ export async function searchMaxRate(
     const step = await runLoad(target, { connections, durationS: opts.stepS, rampS: opts.rampS });
     steps.push(step);
     onStep?.(step);
-    const met = step.latency.p95 < opts.p95LimitMs && step.errorRate === 0;
+    const met = step.latency[opts.percentile ?? 'p95'] < opts.p95LimitMs && step.errorRate === 0;
     if (!met) break;
     if (!best || step.achievedRps > best.achievedRps * 1.05) flat = 0;
     else flat++;
