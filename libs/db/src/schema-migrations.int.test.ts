@@ -106,15 +106,39 @@ test('every model in schema.prisma can be written and read back through the Pris
         const created = await prisma.model.create({ data: { namespaceId: ns.id, name: 'digits', task: 'classification', description: 'd', tags: ['mlp', 'demo'] } });
         assert.deepEqual(await prisma.model.findUniqueOrThrow({ where: { namespaceId_name: { namespaceId: ns.id, name: 'digits' } } }), created);
       },
+      TrainingRun: async () => {
+        const ns = await prisma.namespace.findUniqueOrThrow({ where: { name: 'mig-test' } });
+        const user = await prisma.user.findUniqueOrThrow({ where: { email: 'm@example.com' } });
+        const created = await prisma.trainingRun.create({
+          data: { namespaceId: ns.id, name: 'forge', template: 'agent-forge', config: { phases: { COGNATE: { executor: 'builtin' } } }, status: 'RUNNING', generation: 2, createdById: user.id, startedAt: new Date() },
+        });
+        assert.deepEqual(await prisma.trainingRun.findUniqueOrThrow({ where: { id: created.id } }), created);
+      },
+      TrainingPhaseExecution: async () => {
+        const run = await prisma.trainingRun.findFirstOrThrow({ where: { name: 'forge' } });
+        const created = await prisma.trainingPhaseExecution.create({
+          data: {
+            runId: run.id, phase: 'FORGE_TRAINING', position: 4, executor: 'builtin', status: 'RUNNING', attempt: 2, startedAt: new Date(),
+            summary: { accuracy: 0.97 }, output: new Uint8Array([1, 2, 3]), checkpoint: new Uint8Array([4, 5]), checkpointAt: new Date(),
+          },
+        });
+        assert.deepEqual(await prisma.trainingPhaseExecution.findUniqueOrThrow({ where: { runId_phase: { runId: run.id, phase: 'FORGE_TRAINING' } } }), created);
+      },
+      TrainingMetricPoint: async () => {
+        const run = await prisma.trainingRun.findFirstOrThrow({ where: { name: 'forge' } });
+        const created = await prisma.trainingMetricPoint.create({ data: { runId: run.id, phase: 'FORGE_TRAINING', step: 7, name: 'loss', value: 0.125 } });
+        assert.deepEqual(await prisma.trainingMetricPoint.findUniqueOrThrow({ where: { id: created.id } }), created);
+      },
       ModelVersion: async () => {
         const model = await prisma.model.findFirstOrThrow({ where: { name: 'digits' } });
         const user = await prisma.user.findUniqueOrThrow({ where: { email: 'm@example.com' } });
+        const run = await prisma.trainingRun.findFirstOrThrow({ where: { name: 'forge' }, include: { phases: true } });
         const created = await prisma.modelVersion.create({
           data: {
             modelId: model.id, version: 1, sha256: 'c'.repeat(64), sizeBytes: 5_000_000_000n, opset: 17, irVersion: 8, producer: 'aivillage',
             inputs: [{ name: 'features', dtype: 'float32', shape: ['N', 64] }], outputs: [{ name: 'probabilities', dtype: 'float32', shape: ['N', null] }],
             parameterCount: 9_000_000_000n, quantisation: 'none', metrics: { accuracy: 0.97 },
-            trainingRunId: '00000000-0000-4000-8000-000000000001', createdById: user.id,
+            trainingRunId: run.id, trainingPhaseId: run.phases[0].id, createdById: user.id,
           },
         });
         assert.deepEqual(await prisma.modelVersion.findUniqueOrThrow({ where: { modelId_version: { modelId: model.id, version: 1 } } }), created);
@@ -124,6 +148,8 @@ test('every model in schema.prisma can be written and read back through the Pris
         const created = await prisma.modelAlias.create({ data: { modelId: version.modelId, alias: 'production', versionId: version.id } });
         assert.deepEqual(await prisma.modelAlias.findUniqueOrThrow({ where: { modelId_alias: { modelId: version.modelId, alias: 'production' } } }), created);
         await assert.rejects(prisma.modelVersion.delete({ where: { id: version.id } }), 'a version an alias points to cannot be deleted');
+        await prisma.trainingRun.delete({ where: { id: version.trainingRunId! } });
+        assert.equal((await prisma.modelVersion.findUniqueOrThrow({ where: { id: version.id } })).trainingRunId, null, 'deleting a run keeps its versions, without lineage');
         await prisma.model.delete({ where: { id: version.modelId } });
         assert.equal(await prisma.modelVersion.count({ where: { modelId: version.modelId } }), 0, 'deleting a model cascades to versions and aliases');
       },

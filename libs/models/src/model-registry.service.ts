@@ -48,6 +48,8 @@ export interface RegisterVersionInput {
   tags?: string[] | null;
   metrics?: Record<string, unknown> | null;
   trainingRunId?: string | null;
+  /** The phase of that run (set by training executors). */
+  trainingPhaseId?: string | null;
   /** Aliases to point at the new version (moved from older versions if they exist). */
   aliases?: string[] | null;
   createdById?: string | null;
@@ -90,6 +92,11 @@ export class ModelRegistryService {
 
     const ns = await prisma.namespace.findUnique({ where: { name: input.namespace }, select: { id: true } });
     if (!ns) throw new AppError(ErrorCode.NOT_FOUND, `Namespace ${JSON.stringify(input.namespace)} not found`);
+    if (input.trainingRunId != null) {
+      // Lineage only to a run of the same namespace.
+      const run = await prisma.trainingRun.findFirst({ where: { id: input.trainingRunId, namespaceId: ns.id }, select: { id: true } });
+      if (!run) throw new AppError(ErrorCode.NOT_FOUND, `Training run ${input.trainingRunId} not found in namespace ${JSON.stringify(input.namespace)}`, { details: { field: 'trainingRunId' } });
+    }
     // Read outside any lock: parsing a large model takes a while. The file is checked again
     // under the artifact lock below.
     const bytes = await store.read(input.sha256);
@@ -117,6 +124,7 @@ export class ModelRegistryService {
             quantisation: info.quantisation,
             metrics: (input.metrics ?? undefined) as Prisma.InputJsonObject | undefined,
             trainingRunId: input.trainingRunId ?? null,
+            trainingPhaseId: input.trainingPhaseId ?? null,
             createdById: input.createdById ?? null,
           },
         });

@@ -61,14 +61,20 @@ describe('upload and register', () => {
     assert.equal(up1.body.parameterCount, MLP_PARAMETERS);
     assert.ok((await files()).includes(`${up1.body.sha256}.onnx`));
 
+    const ns = await stack.db.prisma.namespace.findUniqueOrThrow({ where: { name: 'default' } });
+    const run = await stack.db.prisma.trainingRun.create({ data: { namespaceId: ns.id, name: 'lineage', template: 'agent-forge', config: {} } });
+    const unknownRun = await stack.gql(REGISTER, {
+      i: { model: 'digits', sha256: up1.body.sha256, task: 'classification', trainingRunId: '00000000-0000-4000-8000-000000000042' },
+    });
+    assert.equal(unknownRun.body.errors?.[0]?.extensions.code, 'NOT_FOUND', 'lineage to a run that does not exist is refused');
     const v1 = await stack.gql(REGISTER, {
       i: { model: 'digits', sha256: up1.body.sha256, task: 'classification', tags: ['mlp'], metrics: { accuracy: 0.91 },
-           trainingRunId: '00000000-0000-4000-8000-000000000042', aliases: ['production'] },
+           trainingRunId: run.id, aliases: ['production'] },
     });
     assert.deepEqual(v1.body.errors, undefined);
     assert.deepEqual(v1.body.data.registerModelVersion, {
       version: 1, sha256: up1.body.sha256, sizeBytes: up1.body.sizeBytes, opset: 17, irVersion: 8, producer: '@aivillage/models',
-      parameterCount: MLP_PARAMETERS, quantisation: 'none', metrics: { accuracy: 0.91 }, trainingRunId: '00000000-0000-4000-8000-000000000042',
+      parameterCount: MLP_PARAMETERS, quantisation: 'none', metrics: { accuracy: 0.91 }, trainingRunId: run.id,
       aliases: ['production'],
       inputs: [{ name: 'features', dtype: 'float32', shape: ['N', '64'] }], outputs: [{ name: 'probabilities', dtype: 'float32', shape: ['N', '10'] }],
     });
