@@ -18,6 +18,7 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 
 bash scripts/services.sh
+bash scripts/datasets.sh
 
 # Prisma client: regenerated when the schema changed (generate never runs the engine binary
 # it insists on locating, so any existing file satisfies it).

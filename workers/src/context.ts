@@ -3,6 +3,7 @@ import type { WorkerConfig } from '@aivillage/config';
 import type { PrismaClient } from '@aivillage/db';
 import type { Logger } from '@aivillage/log';
 import type { Registry } from '@aivillage/metrics';
+import type { PhaseRunner } from '@aivillage/forge/worker';
 import type { InferenceWorkerService } from '@aivillage/models/runtime';
 import type { QueueSet } from '@aivillage/queues';
 import type { Redis } from 'ioredis';
@@ -17,4 +18,6 @@ export interface WorkerContext {
   metrics: Registry;
   /** The inference service, created on first use (loads onnxruntime); one per process. */
   inference(): InferenceWorkerService;
+  /** The training phase runner, created on first use (loads the training math); one per process. */
+  training(): PhaseRunner;
 }

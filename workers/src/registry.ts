@@ -6,7 +6,10 @@
 import type { QueueName } from '@aivillage/queues';
 import type { JobHandlers } from './processor.js';
 import type { WorkerConfig } from '@aivillage/config';
+import type { Job } from 'bullmq';
+import type { WorkerContext } from './context.js';
 import { inferenceHandlers } from './processors/inference.processor.js';
+import { onTrainingJobFailed, trainingHandlers } from './processors/training.processor.js';
 import { maintenanceHandlers } from './processors/maintenance.processor.js';
 
 export interface QueueRegistration<Q extends QueueName> {
@@ -16,7 +19,11 @@ export interface QueueRegistration<Q extends QueueName> {
   /** Jobs one process runs at once (default WORKER_CONCURRENCY). */
   concurrency?: (config: WorkerConfig) => number;
   /** Stalled-job check period (default 30 s). */
-  stalledIntervalMs?: number;
+  stalledIntervalMs?: (config: WorkerConfig) => number;
+  /** Job lock duration (default BullMQ's 30 s). */
+  lockDurationMs?: (config: WorkerConfig) => number;
+  /** Called when BullMQ gives up on a job (e.g. it stalled too often); must not throw. */
+  onFailed?: (job: Job, error: Error, ctx: WorkerContext) => Promise<void>;
 }
 
 export const registrations = {
@@ -29,6 +36,14 @@ export const registrations = {
     concurrency: (config) => config.INFERENCE_CONCURRENCY,
     // Inference requests time out in seconds; recover a dead worker's job quickly so the
     // deadline check can drop it (or a fresh worker can still answer in time).
-    stalledIntervalMs: 5_000,
+    stalledIntervalMs: () => 5_000,
+  },
+  training: {
+    handlers: trainingHandlers,
+    concurrency: (config) => config.TRAINING_CONCURRENCY,
+    // A dead worker's phase is noticed once its lock lapses, then resumed from its checkpoint.
+    lockDurationMs: (config) => config.TRAINING_LOCK_MS,
+    stalledIntervalMs: (config) => config.TRAINING_LOCK_MS,
+    onFailed: onTrainingJobFailed,
   },
 } satisfies { [Q in QueueName]: QueueRegistration<Q> };

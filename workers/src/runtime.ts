@@ -11,7 +11,10 @@ import type { WorkerConfig } from '@aivillage/config';
 import { createPrisma, type PrismaClient } from '@aivillage/db';
 import { createLogger, type Logger } from '@aivillage/log';
 import { createRegistry } from '@aivillage/metrics';
-import { ArtifactStore } from '@aivillage/models';
+import { StorageQuotaService } from '@aivillage/auth';
+import { builtinExecutors, CommandExecutor, PhaseRunner } from '@aivillage/forge/worker';
+import { ArtifactStore, ModelRegistryService } from '@aivillage/models';
+import { publishTopic } from '@aivillage/pubsub';
 import { InferenceWorkerService } from '@aivillage/models/runtime';
 import { WorkerHeartbeat } from '@aivillage/platform';
 import type { Redis } from 'ioredis';
@@ -44,6 +47,7 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
   const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const metrics = createRegistry('worker');
   let inference: InferenceWorkerService | null = null;
+  let training: PhaseRunner | null = null;
   const ctx: WorkerContext = {
     config,
     prisma,
@@ -66,6 +70,23 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
       });
       return inference;
     },
+    training() {
+      if (!training) {
+        const store = new ArtifactStore(config.MODEL_ARTIFACT_DIR);
+        const registry = new ModelRegistryService({
+          prisma, store, storage: new StorageQuotaService(prisma),
+          // API instances cache what names resolve to: tell them a version was added.
+          onChange: (namespace, model) => void publishTopic(redis, config.REDIS_PREFIX, 'MODEL_CHANGED', { namespace, model }).catch(() => undefined),
+        });
+        training = new PhaseRunner({
+          prisma, registry, store, log,
+          publish: (payload) => publishTopic(redis, config.REDIS_PREFIX, 'TRAINING_PROGRESS', payload),
+          builtins: builtinExecutors(),
+          command: new CommandExecutor({ commands: config.TRAINING_COMMANDS }),
+        });
+      }
+      return training;
+    },
   };
   const heartbeat = new WorkerHeartbeat(redis, config.REDIS_PREFIX, id, served, config.WORKER_HEARTBEAT_MS, () => metrics.getMetricsAsJSON());
   const workers: Worker[] = [];
@@ -86,10 +107,14 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
           concurrency: registration.concurrency?.(config) ?? config.WORKER_CONCURRENCY,
           // Stalled-job recovery: a job whose worker died is moved back to wait after
           // this long (30 s unless the queue says otherwise) and retried, up to twice, before it is failed.
-          stalledInterval: registration.stalledIntervalMs ?? 30_000,
+          stalledInterval: registration.stalledIntervalMs?.(config) ?? 30_000,
+          ...(registration.lockDurationMs ? { lockDuration: registration.lockDurationMs(config) } : {}),
           maxStalledCount: 2,
         });
-        worker.on('failed', (job, err) => log.warn({ queue, job: job?.id, name: job?.name, err }, 'job failed'));
+        worker.on('failed', (job, err) => {
+          log.warn({ queue, job: job?.id, name: job?.name, err }, 'job failed');
+          if (job && registration.onFailed) void registration.onFailed(job, err, ctx).catch((e) => log.error({ err: e, queue }, 'onFailed hook failed'));
+        });
         worker.on('error', (err) => log.error({ queue, err }, 'worker error'));
         workers.push(worker);
         for (const s of registration.schedules ?? []) {

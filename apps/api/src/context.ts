@@ -7,6 +7,7 @@ import type { AccessAdminService, Admission, AuditService, AuthService, Principa
 import type { ApiConfig } from '@aivillage/config';
 import type { PrismaClient } from '@aivillage/db';
 import type { Logger } from '@aivillage/log';
+import type { TrainingRunService } from '@aivillage/forge';
 import type { ArtifactStore, InferenceClient, InferenceTargets, ModelRegistryService } from '@aivillage/models';
 import type { PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
 import type { PlatformPubSub } from '@aivillage/pubsub';
@@ -37,6 +38,8 @@ export interface AppDeps {
   inference: InferenceClient;
   /** Resolves model + version/alias to a version and checks requests against its signature (cached). */
   inferenceTargets: InferenceTargets;
+  /** Training runs: start, cancel, retry, reads. */
+  training: TrainingRunService;
 }
 
 /** Mutable per-request facts the HTTP metrics middleware reads after the response. */

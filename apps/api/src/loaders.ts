@@ -4,7 +4,7 @@
  * order, so a list of N rows never costs N queries. Domains add their loaders here.
  */
 import DataLoader from 'dataloader';
-import type { Namespace, PrismaClient } from '@aivillage/db';
+import type { ModelVersion, Namespace, PrismaClient, TrainingPhaseExecution } from '@aivillage/db';
 import type { ModelRegistryService } from '@aivillage/models';
 
 /** Orders rows to match `keys` (missing keys → null), as DataLoader requires. */
@@ -12,6 +12,16 @@ export function inKeyOrder<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) 
   const byKey = new Map(rows.map((r) => [keyOf(r), r]));
   return keys.map((k) => byKey.get(k) ?? null);
 }
+
+/** Groups rows under `keys` (every key gets an array, possibly empty), as DataLoader requires. */
+export function groupBy<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
+  const groups = new Map<K, V[]>(keys.map((k) => [k, []]));
+  for (const r of rows) groups.get(keyOf(r))?.push(r);
+  return keys.map((k) => groups.get(k)!);
+}
+
+/** A phase without its blobs (hand-off and checkpoint), which reads never need. */
+export type PhaseRow = Omit<TrainingPhaseExecution, 'output' | 'checkpoint'>;
 
 type Loader<K, V> = DataLoader<K, V> | undefined;
 type VersionRows = Awaited<ReturnType<ModelRegistryService['versionsOf']>>[number];
@@ -21,6 +31,8 @@ export function createLoaders({ prisma, models }: { prisma: PrismaClient; models
   let namespaceById: Loader<string, Namespace | null>;
   let modelVersions: Loader<string, VersionRows>;
   let modelAliases: Loader<string, AliasRows>;
+  let trainingPhases: Loader<string, PhaseRow[]>;
+  let trainingArtifactsByRun: Loader<string, ModelVersion[]>;
   return {
     get namespaceById() {
       return (namespaceById ??= new DataLoader(async (ids: readonly string[]) =>
@@ -34,6 +46,18 @@ export function createLoaders({ prisma, models }: { prisma: PrismaClient; models
     /** Aliases of a model by model id (with their version numbers), by alias. */
     get modelAliases() {
       return (modelAliases ??= new DataLoader((ids: readonly string[]) => models.aliasesOf(ids)));
+    },
+    /** Phases of a training run by run id, in pipeline order. */
+    get trainingPhases() {
+      return (trainingPhases ??= new DataLoader(async (ids: readonly string[]) =>
+        groupBy(ids, await prisma.trainingPhaseExecution.findMany({ where: { runId: { in: [...ids] } }, orderBy: { position: 'asc' }, omit: { output: true, checkpoint: true } }), (p) => p.runId),
+      ));
+    },
+    /** Model versions a training run produced, by run id, oldest first. */
+    get trainingArtifactsByRun() {
+      return (trainingArtifactsByRun ??= new DataLoader(async (ids: readonly string[]) =>
+        groupBy(ids, await prisma.modelVersion.findMany({ where: { trainingRunId: { in: [...ids] } }, orderBy: { createdAt: 'asc' } }), (v) => v.trainingRunId!),
+      ));
     },
   };
 }

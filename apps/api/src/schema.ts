@@ -7,11 +7,13 @@ import type { Context } from './context.js';
 import { AccessResolver, ApiKeyFieldsResolver } from './modules/access/access.resolver.js';
 import { ModelResolver, ModelVersionFieldsResolver } from './modules/models/model.resolver.js';
 import { InferenceResolver } from './modules/models/inference.resolver.js';
+import { TrainingPhaseFieldsResolver, TrainingRunResolver } from './modules/training/training.resolver.js';
 import { NamespaceResolver } from './modules/namespaces/namespace.resolver.js';
 import { PlatformResolver } from './modules/platform/platform.resolver.js';
 
 export const resolvers = [
   PlatformResolver, NamespaceResolver, AccessResolver, ApiKeyFieldsResolver, ModelResolver, ModelVersionFieldsResolver, InferenceResolver,
+  TrainingRunResolver, TrainingPhaseFieldsResolver,
 ] as const;
 
 export function buildApiSchema(): Promise<GraphQLSchema> {

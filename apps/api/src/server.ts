@@ -23,6 +23,7 @@ import { AggregatorRegistry, Counter, Histogram } from 'prom-client';
 import type { Redis } from 'ioredis';
 import { createLogger, type Logger } from '@aivillage/log';
 import { createHttpMetrics, createRegistry, LabelLimiter, type Registry } from '@aivillage/metrics';
+import { TrainingRunService } from '@aivillage/forge';
 import { ArtifactStore, InferenceClient, InferenceTargets, ModelRegistryService } from '@aivillage/models';
 import { liveWorkerMetrics, liveWorkers, PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
 import { createPlatformPubSub } from '@aivillage/pubsub';
@@ -144,6 +145,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
   const deps: AppDeps = {
     config, prisma, redis, queues, pubsub, log, platformStatus, systemMetrics, auth, access, audit, admission, storage, artifacts, models,
     inference, inferenceTargets,
+    training: new TrainingRunService({ prisma, queues, pubsub, commands: Object.keys(config.TRAINING_COMMANDS) }),
   };
   const allowedOrigins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   /** AUTH_DISABLED (benchmarks only, refused in production): everyone acts as this. */

@@ -36,6 +36,23 @@ export const baseConfigSchema = z.object({
    * paths resolve from the repository root. The API (uploads) and every inference worker must see the same directory.
    */
   MODEL_ARTIFACT_DIR: z.string().min(1).default('data/artifacts').transform((p) => path.resolve(REPO_ROOT, p)),
+  /**
+   * Programs training phases may be bound to (executor COMMAND), by name, as JSON:
+   * `{"quiet-star": ["python3", "/opt/forge/quiet_star.py"]}`. Only these run; the API
+   * checks names against it, workers run the argv.
+   */
+  TRAINING_COMMANDS: z
+    .string()
+    .default('{}')
+    .transform((raw, ctx) => {
+      try {
+        const parsed = z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), z.array(z.string().min(1)).min(1)).parse(JSON.parse(raw));
+        return parsed;
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `must be a JSON object of name → argv array (${(error as Error).message.split('\n')[0]})` });
+        return z.NEVER;
+      }
+    }),
 });
 
 export const apiConfigSchema = baseConfigSchema.extend({
@@ -94,6 +111,13 @@ export const workerConfigSchema = baseConfigSchema.extend({
   INFERENCE_SESSION_CACHE_MB: z.coerce.number().int().min(1).default(1024),
   /** onnxruntime intra-op threads per session (0 = onnxruntime's default: one per core). */
   INFERENCE_THREADS: z.coerce.number().int().min(0).default(1),
+  /**
+   * How long a training phase's job lock lasts without renewal; a worker that dies mid-phase
+   * is noticed about this long after (then the phase resumes from its checkpoint elsewhere).
+   */
+  TRAINING_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Training phases one worker process runs at once (they are CPU-bound). */
+  TRAINING_CONCURRENCY: z.coerce.number().int().min(1).default(1),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
 });
 

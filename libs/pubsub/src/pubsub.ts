@@ -20,7 +20,7 @@ export interface PlatformPubSub {
 export function createPlatformPubSub(publishClient: Redis, subscribeClient: Redis, prefix: string): PlatformPubSub {
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   const inner = createPubSub<Record<string, [unknown]>>({ eventTarget });
-  const channel = (topic: string) => `${prefix}:topic:${topic}`;
+  const channel = (topic: string) => topicChannel(prefix, topic);
   return {
     publish(topic, payload) {
       inner.publish(channel(topic), payload);
@@ -29,4 +29,15 @@ export function createPlatformPubSub(publishClient: Redis, subscribeClient: Redi
       return inner.subscribe(channel(topic)) as AsyncIterable<Topics[typeof topic]>;
     },
   };
+}
+
+/** The Redis channel of a topic. */
+export const topicChannel = (prefix: string, topic: string) => `${prefix}:topic:${topic}`;
+
+/**
+ * Publishes on a topic from a process without a PlatformPubSub (e.g. a worker, which only
+ * publishes): the same channel and JSON encoding the API's subscribers read.
+ */
+export async function publishTopic<T extends TopicName>(redis: Redis, prefix: string, topic: T, payload: Topics[T]): Promise<void> {
+  await redis.publish(topicChannel(prefix, topic), JSON.stringify(payload));
 }

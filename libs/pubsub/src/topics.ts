@@ -57,8 +57,21 @@ export interface ModelChangedPayload {
   model: string;
 }
 
+/** A change in a training run, as it happens; subscribers get only what changed. */
+export interface TrainingProgressPayload {
+  runId: string;
+  /** ISO time of the change. */
+  at: string;
+  kind: 'run' | 'phase' | 'metrics';
+  run?: { status: string; error: string | null; generation: number };
+  phase?: { phase: string; status: string; attempt: number; error: string | null; skipReason: string | null; summary: Record<string, unknown> | null };
+  /** New metric points (kind `metrics`), in step order. */
+  points?: { phase: string; step: number; name: string; value: number }[];
+}
+
 export interface Topics {
   SYSTEM_METRICS: SystemMetricsPayload;
+  TRAINING_PROGRESS: TrainingProgressPayload;
   INFERENCE_METRICS: InferenceMetricsPayload;
   MODEL_CHANGED: ModelChangedPayload;
 }

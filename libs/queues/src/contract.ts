@@ -55,6 +55,18 @@ export const queueJobs = {
       requests: z.array(inferenceRequestSchema).min(1).max(4096),
     }),
   },
+  /**
+   * Training runs (libs/forge). A run is a BullMQ flow with one `run-phase` job per phase,
+   * each the parent of the one before it, so phases run in order. A retry or resume starts a
+   * new flow under a new `generation`; jobs of older generations do nothing.
+   */
+  training: {
+    'run-phase': z.object({
+      runId: z.string().uuid(),
+      phase: z.enum(['COGNATE', 'EVOMERGE', 'QUIET_STAR', 'BITNET_COMPRESSION', 'FORGE_TRAINING', 'TOOL_PERSONA_BAKING', 'ADAS', 'FINAL_COMPRESSION']),
+      generation: z.number().int().positive(),
+    }),
+  },
 } as const satisfies Record<string, Record<string, z.ZodType>>;
 
 export type QueueName = keyof typeof queueJobs;

@@ -2,7 +2,7 @@
  * Typed producers over the contract. `QueueSet` opens one BullMQ `Queue` per name lazily
  * and shares one Redis connection between them.
  */
-import { Queue, type JobsOptions } from 'bullmq';
+import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { parseJobPayload, queueNames, type JobName, type JobPayload, type QueueName } from './contract.js';
 
@@ -28,6 +28,7 @@ export interface QueueDepth {
 
 export class QueueSet {
   private readonly queues = new Map<QueueName, Queue>();
+  private flows?: FlowProducer;
   constructor(
     private readonly connection: Redis,
     readonly redisPrefix: string,
@@ -69,7 +70,15 @@ export class QueueSet {
     return Promise.all(queueNames.map((q) => this.depth(q)));
   }
 
+  /** A FlowProducer on the same connection (jobs with dependencies, e.g. training phases). */
+  flowProducer(): FlowProducer {
+    this.flows ??= new FlowProducer({ connection: this.connection, prefix: bullPrefix(this.redisPrefix) });
+    return this.flows;
+  }
+
   async close(): Promise<void> {
+    await this.flows?.close();
+    this.flows = undefined;
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
   }
