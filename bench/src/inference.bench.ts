@@ -14,13 +14,11 @@
  *   5. CPU per answered request of the API, the worker and Redis (from /proc), for both;
  *   6. the worker's resident memory (now and peak; goal < 500 MB).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
 import { newApiKey } from '@aivillage/auth';
@@ -32,62 +30,16 @@ import { runLoad, searchMaxRate, type LoadResult, type Target } from './lib/http
 import { snapshotCpu, topCpu } from './lib/proc-cpu.js';
 import { median, summarize, type Summary } from './lib/stats.js';
 import { ms, renderTable } from './lib/table.js';
+import { cpuMsOf, redisPid, rssOf, startApi, startWorkers, stopAll } from './lib/processes.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const ROUNDS = args.quick ? 1 : 3;
 const ROUND_S = args.quick ? 3 : 5;
 const CONCURRENCY = [1, 16, 128];
 const MLP = { inputSize: 64, hidden: [128], classes: 10, seed: 7 };
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
 const log = (m: string) => process.stderr.write(`inference-bench: ${m}\n`);
-
-function startProcess(name: string, main: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [path.join(root, main)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = ready.exec(out);
-      if (m) {
-        child.stdout!.removeAllListeners('data');
-        child.stdout!.resume();
-        resolve({ child, match: m });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${out}`)));
-  });
-}
-
-/** CPU time (ms) a process has used so far, from /proc/<pid>/stat (utime + stime, 10 ms ticks). */
-function cpuMsOf(pid: number | undefined): number {
-  if (!pid) return Number.NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function redisPid(): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'redis-server') return Number(entry);
-    } catch {
-      // gone
-    }
-  }
-  return undefined;
-}
-
-function rssOf(pid: number): { rssMb: number; peakMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-}
 
 /** Raw onnxruntime in-process: sequential runs of `rows` rows for `seconds`. */
 async function rawOnnxruntime(bytes: Uint8Array, rows: number, seconds: number): Promise<{ rps: number; rowsPerS: number; latency: Summary }> {
@@ -122,11 +74,11 @@ async function main() {
       DATABASE_URL: databaseUrl, DATABASE_SCHEMA: db.schema, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, MODEL_ARTIFACT_DIR: artifactDir,
       LOG_LEVEL: 'info', NODE_ENV: 'production',
     };
-    const api = await startProcess('api', 'apps/api/dist/main.js', { ...env, PORT: '0', HOST: '127.0.0.1' }, /"url":"(http:\/\/[^"]+)\/graphql"/);
+    const api = await startApi(env);
     children.push(api.child);
-    const worker = await startProcess('worker', 'workers/dist/main.js', { ...env, WORKER_QUEUES: 'inference' }, /workers started/);
+    const worker = { child: await startWorkers({ ...env, WORKER_QUEUES: 'inference' }) };
     children.push(worker.child);
-    const url = api.match[1];
+    const url = api.url;
     const auth = { authorization: `Bearer ${k.key}` };
 
     const bytes = buildMlpClassifier(MLP);
@@ -270,8 +222,7 @@ async function main() {
     console.log(`CPU seconds during the load rounds: ${cpu.map((p) => `${p.name} ${p.cpuS.toFixed(1)}`).join(', ')}`);
     console.log(`\n${JSON.stringify({ ...json, raw1, raw32, worker: mem })}`);
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    await stopAll(children);
     await deleteKeysMatching(redis, `${prefix}:*`);
     redis.disconnect();
     await db.drop();

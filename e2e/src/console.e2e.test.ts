@@ -19,8 +19,8 @@ import type { Credentials } from './support/seed-access.js';
 
 const UI_TIMEOUT_MS = 20_000;
 const CHART_IDS = ['requests-per-second', 'p95-latency-ms', 'cpu-percent', 'rss-mb', 'event-loop-lag-ms', 'active-connections'];
-const ADMIN_NAV = ['Overview', 'Models', 'API keys', 'Users', 'Audit log'];
-const ADMIN_NAV_HREFS = ['/', '/models', '/api-keys', '/users', '/audit'];
+const ADMIN_NAV = ['Overview', 'Models', 'Training', 'API keys', 'Users', 'Audit log'];
+const ADMIN_NAV_HREFS = ['/', '/models', '/training', '/api-keys', '/users', '/audit'];
 
 interface GraphQLAnswer {
   status: number;
@@ -397,8 +397,8 @@ describe('console', () => {
       await page.getByTestId('admin-only').waitFor();
       assert.equal(await attr(page, 'whoami-role'), 'VIEWER');
       const { labels, hrefs } = await navLinks(page);
-      assert.deepEqual(labels, ['Overview', 'Models', 'API keys']);
-      assert.deepEqual(hrefs, ['/', '/models', '/api-keys']);
+      assert.deepEqual(labels, ['Overview', 'Models', 'Training', 'API keys']);
+      assert.deepEqual(hrefs, ['/', '/models', '/training', '/api-keys']);
       assert.equal(await page.getByTestId('nav-users').count(), 0);
       assert.equal(await page.getByTestId('nav-audit').count(), 0);
 

@@ -54,7 +54,15 @@ export function assertBuilt(): void {
   if (missing.length) throw new Error(`Cannot start the e2e stack:\n  - ${missing.join('\n  - ')}`);
 }
 
-export async function startConsoleStack(): Promise<ConsoleStack> {
+export interface ConsoleStackOptions {
+  /**
+   * Extra environment of the API and the worker (not the console), e.g. TRAINING_COMMANDS
+   * binding training phases to a test program; applied over the stack's own settings.
+   */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startConsoleStack({ env = {} }: ConsoleStackOptions = {}): Promise<ConsoleStack> {
   assertBuilt();
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
@@ -97,6 +105,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
       // Uploads land here (API) and inference loads them from here (worker): one directory.
       MODEL_ARTIFACT_DIR: artifactDir,
       LOG_LEVEL: 'warn',
+      ...env,
     };
 
     const api = startService('api', process.execPath, [API_MAIN], {

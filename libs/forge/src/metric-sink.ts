@@ -1,6 +1,6 @@
 /**
- * Batched metric ingestion: points are buffered and written with one multi-row INSERT per
- * batch (every `maxBatch` points or `flushMs`), then streamed to subscribers as one
+ * Batched metric ingestion: points are buffered and written with one INSERT ... SELECT FROM
+ * unnest(arrays) per batch (every `maxBatch` points or `flushMs`), then streamed to subscribers as one
  * TRAINING_PROGRESS event per batch. A failed write is retried with the next batch; the
  * phase's final flush throws so a phase never reports success with points missing.
  */
@@ -58,7 +58,12 @@ export class MetricSink {
     const run = this.#flushing.catch(() => undefined).then(async () => {
       if (batch.length === 0) return;
       try {
-        await this.opts.prisma.trainingMetricPoint.createMany({ data: batch.map((p) => ({ runId: this.opts.runId, ...p })) });
+        // One statement over four arrays: 10× the rate of Prisma's createMany here (bench/src/training.bench.ts).
+        await this.opts.prisma.$executeRaw`
+          INSERT INTO training_metric_points (run_id, phase, step, name, value)
+          SELECT ${this.opts.runId}::uuid, t.phase::"TrainingPhase", t.step, t.name, t.value
+          FROM unnest(${batch.map((p) => p.phase)}::text[], ${batch.map((p) => p.step)}::int[], ${batch.map((p) => p.name)}::text[], ${batch.map((p) => p.value)}::float8[])
+            AS t(phase, step, name, value)`;
       } catch (error) {
         this.#buffer = [...batch, ...this.#buffer]; // keep them for the next flush
         throw error;

@@ -133,10 +133,14 @@ export class TrainingRunService {
         where: { id: runId },
         data: { status: 'QUEUED', generation: { increment: 1 }, error: null, finishedAt: null },
       });
+      const rerun = TRAINING_PHASES.slice(phaseIndex(phase));
+      // A new generation starts clean: attempts count again from 1, and the phases' old
+      // metric points go, so each series holds one generation's curve.
       await tx.trainingPhaseExecution.updateMany({
-        where: { runId, position: { gte: phaseIndex(phase) }, status: { not: 'SKIPPED' } },
-        data: { status: 'PENDING', error: null, summary: Prisma.DbNull, output: null, checkpoint: null, checkpointAt: null, startedAt: null, finishedAt: null },
+        where: { runId, phase: { in: [...rerun] }, status: { not: 'SKIPPED' } },
+        data: { status: 'PENDING', attempt: 0, error: null, summary: Prisma.DbNull, output: null, checkpoint: null, checkpointAt: null, startedAt: null, finishedAt: null },
       });
+      await tx.trainingMetricPoint.deleteMany({ where: { runId, phase: { in: [...rerun] } } });
       return r;
     });
     await this.enqueue(updated, config, phase);

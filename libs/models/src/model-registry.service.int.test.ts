@@ -55,7 +55,7 @@ test('the first version creates the model (task required); later ones number up,
   await assert.rejects(registry.registerVersion({ namespace: 'ns-a', model: 'iris', sha256: a.sha256 }), code('BAD_USER_INPUT'));
   const v1 = await registry.registerVersion({
     namespace: 'ns-a', model: 'iris', sha256: a.sha256, task: 'classification', tags: ['mlp'],
-    metrics: { accuracy: 0.9 }, trainingRunId: '00000000-0000-4000-8000-000000000001', aliases: ['staging'],
+    metrics: { accuracy: 0.9 }, aliases: ['staging'],
   });
   assert.equal(v1.version.version, 1);
   assert.equal(v1.model.namespace.name, 'ns-a');

@@ -28,6 +28,14 @@ export function formatDuration(totalSeconds: number): string {
   return `${sec}s`;
 }
 
+/** A span in milliseconds: "850 ms", "12.4s", then as formatDuration ("4m 09s"); "—" for none. */
+export function formatDurationMs(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  return formatDuration(ms / 1000);
+}
+
 /** HH:MM:SS in the viewer's time zone, 24-hour. */
 export function formatClock(iso: string | number): string {
   return new Date(iso).toLocaleTimeString('en-GB', { hour12: false });

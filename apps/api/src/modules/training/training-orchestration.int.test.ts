@@ -171,6 +171,7 @@ describe('failures and control', () => {
       const done = await waitFor(id, finished);
       assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
       assert.deepEqual(phaseOf(done, 'QUIET_STAR').summary, { recovered: true, command: 'fake' });
+      assert.equal(phaseOf(done, 'QUIET_STAR').attempt, 1, 'attempts count per generation');
       const skipped = await stack.gql(RETRY, { id, p: 'TOOL_PERSONA_BAKING' });
       assert.equal(skipped.body.errors?.[0]?.extensions.code, 'BAD_USER_INPUT', 'a phase skipped by configuration cannot be retried');
     } finally {
@@ -190,6 +191,17 @@ describe('failures and control', () => {
     assert.equal(qs.attempt, 2, 'the phase ran a second time');
     assert.ok(qs.summary.resumedFrom >= 5, `resumed from step ${qs.summary.resumedFrom}`);
     assert.equal(run.metricSeries[0].total >= 30, true);
+  });
+});
+
+describe('catalogue', () => {
+  test('trainingPhases lists the pipeline with defaults; trainingCommands the bound programs', async () => {
+    const r = await stack.gql('{ trainingPhases { phase title builtin defaultSettings } trainingCommands }');
+    assert.deepEqual(r.body.data.trainingPhases.map((p: any) => p.phase), ['COGNATE', 'EVOMERGE', 'QUIET_STAR', 'BITNET_COMPRESSION', 'FORGE_TRAINING', 'TOOL_PERSONA_BAKING', 'ADAS', 'FINAL_COMPRESSION']);
+    const forge = r.body.data.trainingPhases.find((p: any) => p.phase === 'FORGE_TRAINING');
+    assert.equal(forge.defaultSettings.epochs, 20);
+    assert.equal(r.body.data.trainingPhases.find((p: any) => p.phase === 'QUIET_STAR').builtin, null);
+    assert.deepEqual(r.body.data.trainingCommands, ['fake']);
   });
 });
 

@@ -4,6 +4,7 @@
  * phases run on workers. Writes need DEVELOPER in the run's namespace.
  */
 import { assertNamespace, inNamespaces } from '@aivillage/auth';
+import { PHASE_INFO, phaseSettingsSchemas, TRAINING_PHASES } from '@aivillage/forge';
 import type { TrainingProgressPayload } from '@aivillage/pubsub';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../../context.js';
@@ -12,7 +13,7 @@ import { ModelVersionType } from '../models/model.type.js';
 import { StartTrainingRunInput, TrainingRunFilter } from './training.input.js';
 import { toTrainingPhase, toTrainingRun } from './training.mapper.js';
 import {
-  TrainingMetricSeries, TrainingPhase, TrainingPhaseExecutionType, TrainingRunConnection, TrainingRunProgress, TrainingRunType,
+  TrainingMetricSeries, TrainingPhase, TrainingPhaseInfo, TrainingPhaseExecutionType, TrainingRunConnection, TrainingRunProgress, TrainingRunType,
 } from './training.type.js';
 
 const EXECUTOR_INPUT = { BUILTIN: 'builtin', COMMAND: 'command', SKIP: 'skip' } as const;
@@ -72,6 +73,21 @@ export class TrainingRunResolver {
       nodes: page.nodes.map((r, i) => toTrainingRun({ ...r, namespace: { name: namespaces[i]!.name } })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.nodes.at(-1)?.id ?? null },
     };
+  }
+
+  @Query(() => [TrainingPhaseInfo], { description: 'The pipeline\'s phases in order, with their built-in executors and default settings' })
+  trainingPhases(): TrainingPhaseInfo[] {
+    return TRAINING_PHASES.map((phase) => ({
+      phase: phase as TrainingPhase,
+      title: PHASE_INFO[phase].title,
+      builtin: PHASE_INFO[phase].builtin,
+      defaultSettings: PHASE_INFO[phase].builtin ? phaseSettingsSchemas[phase].parse({}) : null,
+    }));
+  }
+
+  @Query(() => [String], { description: 'Names of the programs phases may be bound to (executor COMMAND), from TRAINING_COMMANDS' })
+  trainingCommands(@Ctx() ctx: Context): string[] {
+    return Object.keys(ctx.deps.config.TRAINING_COMMANDS).sort();
   }
 
   @Query(() => TrainingRunType, { description: 'One run; NOT_FOUND when it does not exist or is not visible' })

@@ -77,7 +77,7 @@ export class TrainingPhaseExecutionType {
   @Field(() => Int) position!: number;
   @Field(() => TrainingExecutor) executor!: TrainingExecutor;
   @Field(() => TrainingPhaseStatus) status!: TrainingPhaseStatus;
-  @Field(() => Int, { description: 'Attempts started; more than 1 when a worker died mid-phase' }) attempt!: number;
+  @Field(() => Int, { description: 'Attempts started in the current generation; more than 1 when a worker died mid-phase and another resumed it' }) attempt!: number;
   @Field(() => Date, { nullable: true }) startedAt!: Date | null;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
   @Field(() => Float, { nullable: true }) durationMs!: number | null;
@@ -143,4 +143,12 @@ export class TrainingRunProgress {
   @Field(() => TrainingRunStateUpdate, { nullable: true }) run!: TrainingRunStateUpdate | null;
   @Field(() => TrainingPhaseUpdate, { nullable: true }) phase!: TrainingPhaseUpdate | null;
   @Field(() => [TrainingMetricPointUpdate]) points!: TrainingMetricPointUpdate[];
+}
+
+@ObjectType({ description: 'A phase of the pipeline: what the platform does for it and its default settings' })
+export class TrainingPhaseInfo {
+  @Field(() => TrainingPhase) phase!: TrainingPhase;
+  @Field() title!: string;
+  @Field(() => String, { nullable: true, description: 'What the built-in executor does; null when the phase needs a command' }) builtin!: string | null;
+  @Field(() => JSONResolver, { nullable: true, description: "The built-in executor's settings with their defaults" }) defaultSettings!: unknown;
 }

@@ -15,6 +15,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Overview', key: 'overview' },
   { href: '/models', label: 'Models', key: 'models' },
+  { href: '/training', label: 'Training', key: 'training' },
   { href: '/api-keys', label: 'API keys', key: 'api-keys' },
   { href: '/users', label: 'Users', key: 'users', adminOnly: true },
   { href: '/audit', label: 'Audit log', key: 'audit', adminOnly: true },

@@ -1,0 +1,24 @@
+/**
+ * A run's or a phase's status as a pill ("Running" pulses). The raw status goes to
+ * `data-status` so tests read the enum, not the label.
+ */
+import type { TrainingPhaseStatus, TrainingRunStatus } from '@/gql/graphql';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { phaseTone, runTone, statusLabel } from './training-phases';
+
+export function TrainingStatusBadge({
+  status,
+  kind = 'run',
+  testId,
+}: {
+  status: TrainingRunStatus | TrainingPhaseStatus;
+  kind?: 'run' | 'phase';
+  testId: string;
+}) {
+  const tone = kind === 'run' ? runTone(status as TrainingRunStatus) : phaseTone(status as TrainingPhaseStatus);
+  return (
+    <span className={`training-status${status === 'RUNNING' ? ' pulse' : ''}`} data-testid={testId} data-status={status}>
+      <StatusBadge tone={tone}>{statusLabel(status)}</StatusBadge>
+    </span>
+  );
+}
