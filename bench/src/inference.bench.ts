@@ -14,31 +14,22 @@
  *   5. CPU per answered request of the API, the worker and Redis (from /proc), for both;
  *   6. the worker's resident memory (now and peak; goal < 500 MB).
  */
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
-import { newApiKey } from '@aivillage/auth';
-import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@aivillage/config';
-import { createIsolatedDatabase } from '@aivillage/db';
 import { buildMlpClassifier } from '@aivillage/models';
-import { createRedis, deleteKeysMatching } from '@aivillage/queues';
 import { runLoad, searchMaxRate, type LoadResult, type Target } from './lib/http-load.js';
 import { snapshotCpu, topCpu } from './lib/proc-cpu.js';
 import { median, summarize, type Summary } from './lib/stats.js';
 import { ms, renderTable } from './lib/table.js';
-import { cpuMsOf, redisPid, rssOf, startApi, startWorkers, stopAll } from './lib/processes.js';
+import { cpuMsOf, redisPid, rssOf, startApi, startWorkers } from './lib/processes.js';
+import { withIsolatedPlatform } from './lib/isolated-platform.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const ROUNDS = args.quick ? 1 : 3;
 const ROUND_S = args.quick ? 3 : 5;
 const CONCURRENCY = [1, 16, 128];
 const MLP = { inputSize: 64, hidden: [128], classes: 10, seed: 7 };
-const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
 const log = (m: string) => process.stderr.write(`inference-bench: ${m}\n`);
 
 /** Raw onnxruntime in-process: sequential runs of `rows` rows for `seconds`. */
@@ -60,26 +51,14 @@ async function rawOnnxruntime(bytes: Uint8Array, rows: number, seconds: number):
 }
 
 async function main() {
-  const db = await createIsolatedDatabase(databaseUrl, 'bench');
-  const prefix = `bench-${randomBytes(4).toString('hex')}`;
-  const artifactDir = await mkdtemp(path.join(os.tmpdir(), 'inference-bench-'));
-  const redis = createRedis(redisUrl);
-  const children: ChildProcess[] = [];
-  try {
-    const ns = await db.prisma.namespace.create({ data: { name: 'default', tier: 'PLATINUM' } });
-    const k = newApiKey();
-    // A custom rate far above the load: admission runs on every request but never refuses.
-    await db.prisma.apiKey.create({ data: { name: 'bench', prefix: k.prefix, secretHash: k.hash, tier: 'PLATINUM', namespaceId: ns.id, scopes: ['read', 'write', 'metrics'], rateLimitPerMinute: 1_000_000_000 } });
-    const env = {
-      DATABASE_URL: databaseUrl, DATABASE_SCHEMA: db.schema, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, MODEL_ARTIFACT_DIR: artifactDir,
-      LOG_LEVEL: 'info', NODE_ENV: 'production',
-    };
+  await withIsolatedPlatform('inference', async ({ env, key, children }) => {
+    // The key's custom rate is far above the load: admission runs on every request but never refuses.
     const api = await startApi(env);
     children.push(api.child);
     const worker = { child: await startWorkers({ ...env, WORKER_QUEUES: 'inference' }) };
     children.push(worker.child);
     const url = api.url;
-    const auth = { authorization: `Bearer ${k.key}` };
+    const auth = { authorization: `Bearer ${key}` };
 
     const bytes = buildMlpClassifier(MLP);
     const form = new FormData();
@@ -221,13 +200,7 @@ async function main() {
     console.log(`\nWorker RSS: ${mem.rssMb.toFixed(0)} MB now, ${mem.peakMb.toFixed(0)} MB peak (goal < 500 MB).`);
     console.log(`CPU seconds during the load rounds: ${cpu.map((p) => `${p.name} ${p.cpuS.toFixed(1)}`).join(', ')}`);
     console.log(`\n${JSON.stringify({ ...json, raw1, raw32, worker: mem })}`);
-  } finally {
-    await stopAll(children);
-    await deleteKeysMatching(redis, `${prefix}:*`);
-    redis.disconnect();
-    await db.drop();
-    await rm(artifactDir, { recursive: true, force: true });
-  }
+  }, { rateLimitPerMinute: 1_000_000_000 });
 }
 
 function brief(r: LoadResult) {

@@ -13,28 +13,19 @@
  *   4. metric ingestion: points/s through the MetricSink (batches of 500 as one INSERT … unnest via
  *      Prisma + one publish per batch) beside raw SQL multi-row INSERTs with pg, same batches.
  */
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { newApiKey } from '@aivillage/auth';
-import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@aivillage/config';
-import { createIsolatedDatabase } from '@aivillage/db';
 import { MetricSink } from '@aivillage/forge/worker';
-import { createRedis, deleteKeysMatching } from '@aivillage/queues';
 import { publishTopic } from '@aivillage/pubsub';
 import { startApi, startWorkers, stopAll } from './lib/processes.js';
+import { withIsolatedPlatform } from './lib/isolated-platform.js';
 import { median, summarize } from './lib/stats.js';
 import { ms, pct, renderTable } from './lib/table.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
-const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
 const log = (m: string) => process.stderr.write(`training-bench: ${m}\n`);
 const INGEST_POINTS = args.quick ? 20_000 : 100_000;
 const INGEST_ROUNDS = args.quick ? 1 : 3;
@@ -47,16 +38,7 @@ async function gql(url: string, key: string, query: string, variables?: Record<s
 }
 
 async function main() {
-  const db = await createIsolatedDatabase(databaseUrl, 'bench');
-  const prefix = `bench-${randomBytes(4).toString('hex')}`;
-  const artifactDir = await mkdtemp(path.join(os.tmpdir(), 'training-bench-'));
-  const redis = createRedis(redisUrl);
-  const children: ChildProcess[] = [];
-  try {
-    const ns = await db.prisma.namespace.create({ data: { name: 'default', tier: 'PLATINUM' } });
-    const k = newApiKey();
-    await db.prisma.apiKey.create({ data: { name: 'bench', prefix: k.prefix, secretHash: k.hash, tier: 'PLATINUM', namespaceId: ns.id, scopes: ['read', 'write', 'metrics'] } });
-    const env = { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: db.schema, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, MODEL_ARTIFACT_DIR: artifactDir, LOG_LEVEL: 'info', NODE_ENV: 'production' };
+  await withIsolatedPlatform('training', async ({ db, databaseUrl, redis, prefix, namespaceId, key, env, children }) => {
     const api = await startApi(env);
     children.push(api.child);
     children.push(await startWorkers({ ...env, WORKER_QUEUES: 'training' }));
@@ -64,10 +46,10 @@ async function main() {
     // 1–3. The reference pipeline, watched over the subscription.
     const phases = args.quick ? [{ phase: 'FORGE_TRAINING', settings: { epochs: 8 } }, { phase: 'EVOMERGE', settings: { candidates: 2, candidateEpochs: 6, generations: 2 } }] : [];
     const started = performance.now();
-    const { startTrainingRun: run } = await gql(api.url, k.key, 'mutation($i: StartTrainingRunInput!) { startTrainingRun(input: $i) { id } }', { i: { name: 'bench', phases } });
+    const { startTrainingRun: run } = await gql(api.url, key, 'mutation($i: StartTrainingRunInput!) { startTrainingRun(input: $i) { id } }', { i: { name: 'bench', phases } });
     const lags: number[] = [];
     let points = 0;
-    const client = createClient({ url: api.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { apiKey: k.key } });
+    const client = createClient({ url: api.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { apiKey: key } });
     const finished = new Promise<string>((resolve, reject) => {
       client.subscribe(
         { query: `subscription { trainingRunProgress(runId: "${run.id}") { at kind run { status } phase { phase status } points { step } } }` },
@@ -88,7 +70,7 @@ async function main() {
     const status = await finished;
     const wallMs = performance.now() - started;
     await client.dispose();
-    const detail = await gql(api.url, k.key, 'query($id: ID!) { trainingRun(id: $id) { error phases { phase status durationMs summary } } }', { id: run.id });
+    const detail = await gql(api.url, key, 'query($id: ID!) { trainingRun(id: $id) { error phases { phase status durationMs summary } } }', { id: run.id });
     if (status !== 'SUCCEEDED') throw new Error(`the pipeline ${status}: ${detail.trainingRun.error}`);
     const byPhase = Object.fromEntries(detail.trainingRun.phases.map((p: any) => [p.phase, p]));
     const final = byPhase.FINAL_COMPRESSION.summary;
@@ -96,7 +78,7 @@ async function main() {
 
     // 4. Metric ingestion, beside raw SQL with the same batches.
     await stopAll(children.splice(0));
-    const ingestRun = await db.prisma.trainingRun.create({ data: { namespaceId: ns.id, name: 'ingest', template: 'agent-forge', config: {} } });
+    const ingestRun = await db.prisma.trainingRun.create({ data: { namespaceId, name: 'ingest', template: 'agent-forge', config: {} } });
     const sinkRates: number[] = [];
     const rawRates: number[] = [];
     const client2 = new pg.Client({ connectionString: databaseUrl });
@@ -140,13 +122,7 @@ async function main() {
       ['metric ingestion, raw SQL multi-row INSERT (pg), same batches', `${median(rawRates).toFixed(0)} points/s`, `ratio ${(median(sinkRates) / median(rawRates)).toFixed(2)}×`],
     ]));
     console.log(`\n${JSON.stringify({ wallMs, phases: detail.trainingRun.phases, lag, sinkRates, rawRates })}`);
-  } finally {
-    await stopAll(children);
-    await deleteKeysMatching(redis, `${prefix}:*`);
-    redis.disconnect();
-    await db.drop();
-    await rm(artifactDir, { recursive: true, force: true });
-  }
+  });
 }
 
 function summaryLine(s: Record<string, unknown>): string {
