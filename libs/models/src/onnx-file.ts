@@ -33,7 +33,8 @@ export interface TensorSpec {
   shape: Dim[] | null;
 }
 
-export type Quantisation = 'none' | 'int8' | 'uint8' | 'float16' | 'mixed';
+/** `int2` / `int4`: integer codes packed several to a byte and unpacked in the graph (BitShift + BitwiseAnd). */
+export type Quantisation = 'none' | 'int8' | 'uint8' | 'int2' | 'int4' | 'float16' | 'mixed';
 
 export interface OnnxModelInfo {
   irVersion: number;
@@ -92,7 +93,7 @@ export function readOnnxModel(bytes: Uint8Array): OnnxModelInfo {
     if (irVersion >= 3) throw new OnnxFormatError('no opset import for the default domain');
   }
 
-  const stats: GraphStats = { nodeCount: 0, operators: new Set(), tensors: [], quantOps: 0 };
+  const stats: GraphStats = { nodeCount: 0, operators: new Set(), tensors: [], quantOps: 0, packedBits: new Set() };
   checkGraph(model.graph, new Set(), 'graph', opsets, stats);
 
   const initializerNames = new Set((model.graph.initializer ?? []).map((t) => t.name));
@@ -134,6 +135,8 @@ interface GraphStats {
   operators: Set<string>;
   tensors: TensorStat[];
   quantOps: number;
+  /** Widths of the masks BitwiseAnd applies to integer codes (2 for `& 3`, 4 for `& 15`). */
+  packedBits: Set<number>;
 }
 
 function normaliseDomain(domain: string): string {
@@ -150,10 +153,13 @@ function isQuantOp(domain: string, op: string): boolean {
 
 function checkGraph(graph: Onnx.IGraphProto, outer: ReadonlySet<string>, where: string, opsets: Record<string, number>, stats: GraphStats): void {
   const scope = new Set(outer);
+  const scalars = new Map<string, number>();
   for (const v of graph.input ?? []) if (v.name) scope.add(v.name);
   for (const t of graph.initializer ?? []) {
     stats.tensors.push(tensorStat(t, `${where} initializer "${t.name}"`));
     if (t.name) scope.add(t.name);
+    const value = t.name ? scalarInteger(t) : null;
+    if (value !== null) scalars.set(t.name!, value);
   }
   for (const s of graph.sparseInitializer ?? []) {
     if (s.values) stats.tensors.push(tensorStat(s.values, `${where} sparse initializer`));
@@ -174,6 +180,13 @@ function checkGraph(graph: Onnx.IGraphProto, outer: ReadonlySet<string>, where: 
     stats.nodeCount += 1;
     stats.operators.add(domain === '' ? op : `${domain}:${op}`);
     if (isQuantOp(domain, op)) stats.quantOps += 1;
+    if (op === 'BitwiseAnd') {
+      for (const input of node.input ?? []) {
+        const mask = scalars.get(input);
+        if (mask === 3) stats.packedBits.add(2);
+        if (mask === 15) stats.packedBits.add(4);
+      }
+    }
     for (const attr of node.attribute ?? []) {
       if (op === 'Constant' && attr.t) stats.tensors.push(tensorStat(attr.t, `${label} value`));
       // Subgraphs see every value defined before their node (ONNX outer-scope rule).
@@ -185,6 +198,29 @@ function checkGraph(graph: Onnx.IGraphProto, outer: ReadonlySet<string>, where: 
   for (const v of graph.output ?? []) {
     if (!v.name || !scope.has(v.name)) throw new OnnxFormatError(`${where} output "${v.name}" is never produced`);
   }
+}
+
+/** The value of a one-element integer tensor (a mask, a shift), else null. */
+function scalarInteger(t: Onnx.ITensorProto): number | null {
+  const dtype = dtypeFromOnnx(t.dataType ?? 0);
+  if (!['uint8', 'int8', 'int32', 'int64', 'uint16', 'int16'].includes(dtype)) return null;
+  const elements = (t.dims ?? []).reduce<number>((n, d) => n * num(d), 1);
+  if (elements !== 1) return null;
+  const raw = t.rawData;
+  if (raw && raw.length > 0) {
+    const view = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    switch (dtype) {
+      case 'uint8': return view.readUInt8(0);
+      case 'int8': return view.readInt8(0);
+      case 'uint16': return view.readUInt16LE(0);
+      case 'int16': return view.readInt16LE(0);
+      case 'int32': return view.readInt32LE(0);
+      default: return Number(view.readBigInt64LE(0));
+    }
+  }
+  if (t.int32Data?.length) return t.int32Data[0];
+  if (t.int64Data?.length) return num(t.int64Data[0]);
+  return null;
 }
 
 function tensorStat(t: Onnx.ITensorProto, label: string): TensorStat {
@@ -275,6 +311,11 @@ function classifyQuantisation(stats: GraphStats): Quantisation {
     if (hasQuantOps ? present(intType) : significant(intType)) kinds.add(intType);
   }
   if (hasQuantOps && kinds.size === 0) kinds.add('uint8');
+  // Codes packed into bytes and unpacked before dequantisation: the byte type is storage, not the width.
+  if (hasQuantOps && kinds.has('uint8') && stats.packedBits.size === 1) {
+    kinds.delete('uint8');
+    kinds.add(stats.packedBits.has(2) ? 'int2' : 'int4');
+  }
   if (significant('float16') || significant('bfloat16')) kinds.add('float16');
   if (kinds.size === 0) return 'none';
   if (kinds.size > 1) return 'mixed';

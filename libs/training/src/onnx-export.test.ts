@@ -36,7 +36,7 @@ test('a trained model classifies the digits alike in JS and onnxruntime in every
     const info = readOnnxModel(bytes);
     assert.deepEqual(info.inputs, [{ name: 'features', dtype: 'float32', shape: ['N', 64] }]);
     assert.deepEqual(info.outputs, [{ name: 'probabilities', dtype: 'float32', shape: ['N', 10] }]);
-    assert.equal(info.quantisation, { float32: 'none', int8: 'int8', ternary: 'uint8' }[format]);
+    assert.equal(info.quantisation, { float32: 'none', int8: 'int8', ternary: 'int2' }[format]);
     // The file is its parameters plus a graph of a kilobyte or two.
     assert.ok(bytes.byteLength - parameterBytes(arch, format) < 2048, `${format}: ${bytes.byteLength} bytes for ${parameterBytes(arch, format)} of parameters`);
 

@@ -32,7 +32,7 @@ export class ModelVersionType {
   @Field(() => [TensorSpec]) inputs!: TensorSpec[];
   @Field(() => [TensorSpec]) outputs!: TensorSpec[];
   @Field(() => Float, { description: 'Elements in every initializer and constant tensor' }) parameterCount!: number;
-  @Field({ description: 'none, int8, uint8, float16 or mixed, as read from the file' }) quantisation!: string;
+  @Field({ description: 'none, int8, uint8, int2 or int4 (codes packed into bytes), float16 or mixed, as read from the file' }) quantisation!: string;
   @Field(() => JSONResolver, { nullable: true, description: 'Evaluation results, e.g. { "accuracy": 0.97 }' }) metrics!: unknown;
   @Field(() => ID, { nullable: true, description: 'Lineage: the training run that produced this version' }) trainingRunId!: string | null;
   @Field() createdAt!: Date;

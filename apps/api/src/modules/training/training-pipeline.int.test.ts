@@ -71,8 +71,8 @@ describe('the reference pipeline', () => {
     // Each phase that ran registered one version of the run's model, with lineage to the run.
     assert.equal(run.artifacts.length, 6);
     assert.ok(run.artifacts.every((a: any) => a.trainingRunId === run.id));
-    // The registry reads quantisation from the file: 2-bit codes are packed into uint8 initializers.
-    assert.deepEqual(phaseOf(run, 'FINAL_COMPRESSION').artifacts.map((a: any) => a.quantisation), ['uint8']);
+    // The registry reads quantisation from the file: 2-bit codes packed four to a byte.
+    assert.deepEqual(phaseOf(run, 'FINAL_COMPRESSION').artifacts.map((a: any) => a.quantisation), ['int2']);
     const model = await stack.gql('query($m: String!) { model(name: $m) { latestVersion { version metrics } } }', { m: run.modelName });
     assert.equal(model.body.data.model.latestVersion.version, 6);
     assert.ok(Math.abs(model.body.data.model.latestVersion.metrics.test_accuracy - final.testAccuracy) < 1e-4, 'the version carries the measured accuracy');
