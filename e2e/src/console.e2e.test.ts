@@ -7,107 +7,23 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureChromium, launchChromium } from './support/browser.js';
-import { assertBuilt, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
-import { ARTIFACTS_DIR } from './support/paths.js';
-import { poll, sleep } from './support/poll.js';
-import type { Credentials } from './support/seed-access.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { screenshot, setUpConsoleSession, signIn, withScreenshotOnFailure } from './support/console-session.js';
+import { poll } from './support/poll.js';
+import { startTraffic } from './support/traffic.js';
 
-const UI_TIMEOUT_MS = 20_000;
 const CHART_IDS = ['requests-per-second', 'p95-latency-ms', 'cpu-percent', 'rss-mb', 'event-loop-lag-ms', 'active-connections'];
 const ADMIN_NAV = ['Overview', 'Models', 'Training', 'API keys', 'Users', 'Audit log'];
 const ADMIN_NAV_HREFS = ['/', '/models', '/training', '/api-keys', '/users', '/audit'];
 
-interface GraphQLAnswer {
-  status: number;
-  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
-}
-
 describe('console', () => {
-  let stack: ConsoleStack | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-  const pageErrors: string[] = [];
-
-  before(
-    async () => {
-      assertBuilt(); // before a possible apt install, so a missing build fails at once
-      await ensureChromium();
-    },
-    { timeout: 300_000 },
-  );
-
-  before(
-    async () => {
-      mkdirSync(ARTIFACTS_DIR, { recursive: true });
-      // Started side by side; whatever did start is kept so `after` can stop it.
-      const [started, launched] = await Promise.allSettled([startConsoleStack(), launchChromium()]);
-      if (started.status === 'fulfilled') stack = started.value;
-      if (launched.status === 'fulfilled') browser = launched.value;
-      if (started.status === 'rejected') throw started.reason;
-      if (launched.status === 'rejected') throw launched.reason;
-      assert.ok(browser);
-      // One context for the whole file: its cookies are the browser's session.
-      context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-      context.setDefaultTimeout(UI_TIMEOUT_MS);
-    },
-    { timeout: 60_000 },
-  );
-
-  after(
-    async () => {
-      try {
-        await browser?.close();
-      } finally {
-        await stack?.stop();
-      }
-    },
-    { timeout: 30_000 },
-  );
-
-  async function newPage(): Promise<Page> {
-    assert.ok(context, 'browser not started');
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    return page;
-  }
+  const session = setUpConsoleSession();
+  const { newPage, openAsAdmin, graphqlWithKey, graphqlAsUser } = session;
 
   const pathOf = (page: Page) => new URL(page.url()).pathname;
 
-  async function signIn(page: Page, { email, password }: Credentials): Promise<void> {
-    await page.getByTestId('sign-in-email').fill(email);
-    await page.getByTestId('sign-in-password').fill(password);
-    await page.getByTestId('sign-in-submit').click();
-  }
-
-  /** Opens `pathname` (testid `page-<name>`), signing in as the admin first if sent to sign in. */
-  async function openAsAdmin(pathname: string, pageTestId: string): Promise<Page> {
-    assert.ok(stack, 'stack not started');
-    const page = await newPage();
-    await page.goto(`${stack.consoleUrl}${pathname}`, { waitUntil: 'domcontentloaded' });
-    const target = page.getByTestId(pageTestId);
-    await target.or(page.getByTestId('page-sign-in')).first().waitFor();
-    if (!(await target.isVisible())) {
-      await signIn(page, stack.admin);
-      await target.waitFor();
-    }
-    return page;
-  }
-
-  /** Runs `body`; on failure saves `<name>-failure.png` before rethrowing. */
-  async function withScreenshotOnFailure(page: Page, name: string, body: () => Promise<void>) {
-    try {
-      await body();
-    } catch (error) {
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}-failure.png`), fullPage: true }).catch(() => {});
-      throw error;
-    }
-  }
-
+  // Strict, unlike the shared `attr`: the test id must name exactly one element.
   const attr = async (page: Page, testId: string, name = 'data-value') =>
     page.getByTestId(testId).getAttribute(name, { timeout: 2000 });
 
@@ -119,40 +35,8 @@ describe('console', () => {
     return { labels, hrefs };
   }
 
-  /** A GraphQL request from outside the browser with an API key. */
-  async function graphqlWithKey(key: string, query: string): Promise<GraphQLAnswer> {
-    assert.ok(stack);
-    const response = await fetch(`${stack.apiUrl}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query }),
-    });
-    return { status: response.status, body: (await response.json()) as GraphQLAnswer['body'] };
-  }
-
-  /** Signs in from Node (no browser) and runs one GraphQL operation with that session's cookie. */
-  async function graphqlAsUser(who: Credentials, query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer> {
-    assert.ok(stack);
-    const session = await fetch(`${stack.apiUrl}/v1/auth/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(who),
-    });
-    await session.arrayBuffer();
-    assert.equal(session.status, 200, 'sign-in from Node');
-    const cookie = /av_session=[^;]+/.exec(session.headers.get('set-cookie') ?? '')?.[0];
-    assert.ok(cookie, 'the API sets the session cookie');
-    const response = await fetch(`${stack.apiUrl}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: response.status, body: (await response.json()) as GraphQLAnswer['body'] };
-  }
-
   test('a signed-out visitor must sign in; then the Overview shows health and live metrics', { timeout: 60_000 }, async () => {
-    assert.ok(stack);
-    const { apiUrl, consoleUrl, worker, admin, trafficKey } = stack;
+    const { apiUrl, consoleUrl, worker, admin, trafficKey } = session.stack;
     const page = await newPage();
     await withScreenshotOnFailure(page, 'overview', async () => {
       // Signed out, every page is the sign-in page, remembering where the visitor was going.
@@ -204,22 +88,15 @@ describe('console', () => {
 
       // Traffic from outside the browser (with the run's API key) shows up as requests per
       // second: ~15 req/s here, far above the console's own polling (one query every 3 s).
-      let sending = true;
-      let trafficError: unknown;
-      const traffic = (async () => {
-        while (sending) {
-          const response = await fetch(`${apiUrl}/graphql`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${trafficKey}` },
-            body: JSON.stringify({ query: '{ platformStatus { healthy } }' }),
-          });
-          await response.arrayBuffer();
-          if (response.status !== 200) throw new Error(`GraphQL request answered ${response.status}`);
-          await sleep(50);
-        }
-      })().catch((error: unknown) => {
-        trafficError = error;
-      });
+      const traffic = startTraffic(async () => {
+        const response = await fetch(`${apiUrl}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${trafficKey}` },
+          body: JSON.stringify({ query: '{ platformStatus { healthy } }' }),
+        });
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`GraphQL request answered ${response.status}`);
+      }, 50);
       try {
         const rps = await poll(
           'requests/s ≥ 5 while traffic runs',
@@ -227,11 +104,7 @@ describe('console', () => {
             const value = Number(await attr(page, 'metric-requests-per-second'));
             return value >= 5 ? value : undefined;
           },
-          {
-            bail: () => {
-              if (trafficError) throw trafficError;
-            },
-          },
+          { bail: traffic.bail },
         );
         assert.ok(rps >= 5);
         // Let the charts collect a few more samples under load before they are checked and shot.
@@ -239,10 +112,9 @@ describe('console', () => {
           timeoutMs: 20_000,
         });
       } finally {
-        sending = false;
-        await traffic;
+        await traffic.stop();
       }
-      assert.equal(trafficError, undefined);
+      assert.equal(traffic.error, undefined);
 
       // The charts draw the samples received so far.
       assert.ok(Number(await attr(page, 'chart-requests-per-second', 'data-points')) >= 8);
@@ -253,14 +125,13 @@ describe('console', () => {
       assert.ok(Number(await attr(page, 'metric-rss-mb')) > 10, 'RSS tile shows the API process memory');
       assert.ok(Number(await attr(page, 'metric-active-connections')) >= 1, 'at least our WebSocket is connected');
 
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'overview.png'), fullPage: true });
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+      await screenshot(page, 'overview');
+      session.assertNoPageErrors();
     });
     await page.close();
   });
 
   test('navigation lists the built domains an admin may use', { timeout: 20_000 }, async () => {
-    assert.ok(stack);
     const page = await openAsAdmin('/', 'page-overview');
     await withScreenshotOnFailure(page, 'nav', async () => {
       assert.equal(await page.getByTestId('brand-name').textContent(), 'AIVillage');
@@ -268,7 +139,7 @@ describe('console', () => {
       assert.deepEqual(labels, ADMIN_NAV);
       assert.deepEqual(hrefs, ADMIN_NAV_HREFS);
       assert.equal(await page.getByTestId('nav-overview').getAttribute('aria-current'), 'page');
-      assert.equal(await page.getByTestId('whoami-label').textContent(), stack!.admin.email);
+      assert.equal(await page.getByTestId('whoami-label').textContent(), session.stack.admin.email);
       assert.equal(await attr(page, 'whoami-role'), 'ADMIN');
       // Client-side navigation marks the new page as current.
       await page.getByTestId('nav-api-keys').click();
@@ -310,7 +181,7 @@ describe('console', () => {
         async () => Number(await row.getByTestId('api-key-usage-requests').getAttribute('data-value', { timeout: 1000 })) >= 1,
         { timeoutMs: 12_000 },
       );
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'api-keys.png'), fullPage: true });
+      await screenshot(page, 'api-keys');
 
       // Done with the secret: it is gone from the page.
       await page.getByTestId('api-key-secret-done').click();
@@ -329,7 +200,7 @@ describe('console', () => {
         { timeoutMs: 2000, intervalMs: 100 },
       );
       assert.equal(refused.body.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+      session.assertNoPageErrors();
     });
     await page.close();
   });
@@ -354,14 +225,13 @@ describe('console', () => {
       });
       await page.getByTestId('audit-filter-action').selectOption('');
       await created.first().waitFor();
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'audit.png'), fullPage: true });
+      await screenshot(page, 'audit');
     });
     await page.close();
   });
 
   test('users: an admin creates a viewer, who sees less, and is signed out when disabled', { timeout: 45_000 }, async () => {
-    assert.ok(stack);
-    const { consoleUrl } = stack;
+    const { consoleUrl, admin } = session.stack;
     const viewer = { email: `viewer-${randomBytes(4).toString('hex')}@aivillage.test`, password: `v-${randomBytes(8).toString('hex')}` };
     const page = await openAsAdmin('/users', 'page-users');
     await withScreenshotOnFailure(page, 'users', async () => {
@@ -382,7 +252,7 @@ describe('console', () => {
       await page.locator(`[data-testid="user-row"][data-email="${viewer.email}"][data-disabled="true"]`).waitFor();
       await row.getByTestId('user-row-toggle').click();
       await page.locator(`[data-testid="user-row"][data-email="${viewer.email}"][data-disabled="false"]`).waitFor();
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'users.png'), fullPage: true });
+      await screenshot(page, 'users');
 
       // Sign out: back to the sign-in page, and the session is gone (pages redirect again).
       await page.getByTestId('sign-out').click();
@@ -406,17 +276,17 @@ describe('console', () => {
       // console's next request (the Overview refreshes every 3 s) sends the viewer to sign in.
       await page.getByTestId('nav-overview').click();
       await page.locator('[data-testid="platform-health"][data-state="healthy"]').waitFor();
-      const users = await graphqlAsUser(stack!.admin, '{ users { id email } }');
+      const users = await graphqlAsUser(admin, '{ users { id email } }');
       const viewerId = (users.body.data?.users as { id: string; email: string }[]).find((u) => u.email === viewer.email)?.id;
       assert.ok(viewerId, 'the viewer is listed');
-      const disabled = await graphqlAsUser(stack!.admin, 'mutation ($id: ID!) { updateUser(id: $id, input: { disabled: true }) { disabled } }', {
+      const disabled = await graphqlAsUser(admin, 'mutation ($id: ID!) { updateUser(id: $id, input: { disabled: true }) { disabled } }', {
         id: viewerId,
       });
       assert.deepEqual(disabled.body.data, { updateUser: { disabled: true } });
       await page.getByTestId('sign-in-notice').waitFor({ timeout: 10_000 });
       assert.equal(pathOf(page), '/sign-in');
       assert.equal(new URL(page.url()).searchParams.get('reason'), 'expired');
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+      session.assertNoPageErrors();
     });
     await page.close();
   });

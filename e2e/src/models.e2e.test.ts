@@ -10,128 +10,25 @@
  * to e2e/artifacts/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { buildMlpClassifier } from '@aivillage/models';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureChromium, launchChromium } from './support/browser.js';
-import { assertBuilt, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
-import { ARTIFACTS_DIR } from './support/paths.js';
-import { poll, sleep } from './support/poll.js';
-import type { Credentials } from './support/seed-access.js';
+import { attr, screenshot, setUpConsoleSession, withScreenshotOnFailure } from './support/console-session.js';
+import { poll } from './support/poll.js';
+import { startTraffic } from './support/traffic.js';
 
-const UI_TIMEOUT_MS = 20_000;
 const MODEL = 'e2e-mlp';
 const SPEC = { inputSize: 8, hidden: [16], classes: 3, seed: 1 };
 /** 8 → 16 → 3: (8·16 + 16) + (16·3 + 3). */
 const PARAMETERS = 8 * 16 + 16 + 16 * 3 + 3;
 const MODEL_URL = `/models?model=${MODEL}&namespace=default`;
 
-interface GraphQLAnswer {
-  status: number;
-  body: {
-    data?: Record<string, any> | null;
-    errors?: { message: string; extensions?: { code?: string } }[];
-  };
-}
-
 const RUN = `mutation ($model: String!, $inputs: JSON!) {
   runInference(model: $model, inputs: $inputs) { version outputs timings { totalMs worker } } }`;
 
 describe('models page', () => {
-  let stack: ConsoleStack | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
+  const session = setUpConsoleSession();
+  const { openAsAdmin, graphql } = session;
   let sha256 = '';
-  const pageErrors: string[] = [];
-
-  before(
-    async () => {
-      assertBuilt(); // before a possible apt install, so a missing build fails at once
-      await ensureChromium();
-    },
-    { timeout: 300_000 },
-  );
-
-  before(
-    async () => {
-      mkdirSync(ARTIFACTS_DIR, { recursive: true });
-      // Started side by side; whatever did start is kept so `after` can stop it.
-      const [started, launched] = await Promise.allSettled([startConsoleStack(), launchChromium()]);
-      if (started.status === 'fulfilled') stack = started.value;
-      if (launched.status === 'fulfilled') browser = launched.value;
-      if (started.status === 'rejected') throw started.reason;
-      if (launched.status === 'rejected') throw launched.reason;
-      assert.ok(browser);
-      // One context for the whole file: its cookies are the browser's session.
-      context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-      context.setDefaultTimeout(UI_TIMEOUT_MS);
-    },
-    { timeout: 60_000 },
-  );
-
-  after(
-    async () => {
-      try {
-        await browser?.close();
-      } finally {
-        await stack?.stop();
-      }
-    },
-    { timeout: 30_000 },
-  );
-
-  async function newPage(): Promise<Page> {
-    assert.ok(context, 'browser not started');
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    return page;
-  }
-
-  async function signIn(page: Page, { email, password }: Credentials): Promise<void> {
-    await page.getByTestId('sign-in-email').fill(email);
-    await page.getByTestId('sign-in-password').fill(password);
-    await page.getByTestId('sign-in-submit').click();
-  }
-
-  /** Opens `pathname` (testid `page-<name>`), signing in as the admin first if sent to sign in. */
-  async function openAsAdmin(pathname: string, pageTestId: string): Promise<Page> {
-    assert.ok(stack, 'stack not started');
-    const page = await newPage();
-    await page.goto(`${stack.consoleUrl}${pathname}`, { waitUntil: 'domcontentloaded' });
-    const target = page.getByTestId(pageTestId);
-    await target.or(page.getByTestId('page-sign-in')).first().waitFor();
-    if (!(await target.isVisible())) {
-      await signIn(page, stack.admin);
-      await target.waitFor();
-    }
-    return page;
-  }
-
-  /** Runs `body`; on failure saves `<name>-failure.png` before rethrowing. */
-  async function withScreenshotOnFailure(page: Page, name: string, body: () => Promise<void>) {
-    try {
-      await body();
-    } catch (error) {
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}-failure.png`), fullPage: true }).catch(() => {});
-      throw error;
-    }
-  }
-
-  const attr = async (page: Page, testId: string, name = 'data-value') =>
-    page.getByTestId(testId).first().getAttribute(name, { timeout: 2000 });
-
-  /** A GraphQL request from Node with the run's traffic key. */
-  async function graphql(query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer> {
-    assert.ok(stack);
-    const response = await fetch(`${stack.apiUrl}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.trafficKey}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: response.status, body: (await response.json()) as GraphQLAnswer['body'] };
-  }
 
   const features = (row: number[]) => ({ features: [row] });
 
@@ -152,14 +49,14 @@ describe('models page', () => {
   });
 
   test('a model registered through the API is listed with its alias, and its page shows the signature', { timeout: 45_000 }, async () => {
-    assert.ok(stack);
+    const { apiUrl, trafficKey, worker } = session.stack;
     // Upload the ONNX bytes, then register them as v1 of a new model with the production alias.
     const bytes = buildMlpClassifier(SPEC);
     const form = new FormData();
     form.append('file', new Blob([bytes], { type: 'application/octet-stream' }), 'e2e-mlp.onnx');
-    const uploaded = await fetch(`${stack.apiUrl}/v1/models/artifacts`, {
+    const uploaded = await fetch(`${apiUrl}/v1/models/artifacts`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${stack.trafficKey}` },
+      headers: { authorization: `Bearer ${trafficKey}` },
       body: form,
     });
     const upload = (await uploaded.json()) as { sha256: string; inputs: unknown };
@@ -184,7 +81,7 @@ describe('models page', () => {
         }
         return answer.body.data?.runInference ? answer : undefined;
       },
-      { timeoutMs: 20_000, intervalMs: 250, bail: () => stack!.worker.assertRunning() },
+      { timeoutMs: 20_000, intervalMs: 250, bail: () => worker.assertRunning() },
     );
     assert.equal(warm.body.data?.runInference.version, 1);
 
@@ -199,7 +96,7 @@ describe('models page', () => {
       assert.equal(await alias.getAttribute('data-version'), '1');
       assert.equal(await row.getByTestId('model-latest-version').getAttribute('data-value'), '1');
       assert.equal(await row.getByTestId('model-version-count').getAttribute('data-value'), '1');
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'models.png'), fullPage: true });
+      await screenshot(page, 'models');
 
       // Opening it: a shareable URL naming the model and its namespace.
       await row.getByTestId('model-open').click();
@@ -217,7 +114,7 @@ describe('models page', () => {
       assert.equal(await version.getByTestId('model-version-parameters').getAttribute('data-value'), String(PARAMETERS));
       assert.equal(await version.getByTestId('signature-input').textContent(), 'features: float32[N, 8]');
       assert.equal(await version.getByTestId('signature-output').textContent(), 'probabilities: float32[N, 3]');
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+      session.assertNoPageErrors();
     });
     await page.close();
   });
@@ -294,17 +191,10 @@ describe('models page', () => {
       const first = Number(await attr(page, 'inference-sample-count'));
       await poll('a newer inference metrics sample', async () => Number(await attr(page, 'inference-sample-count')) > first);
 
-      let sending = true;
-      let trafficError: unknown;
-      const traffic = (async () => {
-        for (let i = 0; sending; i++) {
-          const answer = await graphql(RUN, { model: MODEL, inputs: features([i % 3, 1, 0, 0.5, 0, 0, 0, 0.25]) });
-          if (!answer.body.data?.runInference) throw new Error(`runInference failed: ${JSON.stringify(answer.body.errors)}`);
-          await sleep(40);
-        }
-      })().catch((e: unknown) => {
-        trafficError = e;
-      });
+      const traffic = startTraffic(async (i) => {
+        const answer = await graphql(RUN, { model: MODEL, inputs: features([i % 3, 1, 0, 0.5, 0, 0, 0, 0.25]) });
+        if (!answer.body.data?.runInference) throw new Error(`runInference failed: ${JSON.stringify(answer.body.errors)}`);
+      }, 40);
       try {
         const peak = await poll(
           'requests/s > 0 on the live chart while traffic runs',
@@ -313,29 +203,23 @@ describe('models page', () => {
             const measured = Number(await attr(page, 'chart-inference-latency', 'data-measured'));
             return value > 0 && measured > 0 ? value : undefined;
           },
-          {
-            timeoutMs: 15_000,
-            bail: () => {
-              if (trafficError) throw trafficError;
-            },
-          },
+          { timeoutMs: 15_000, bail: traffic.bail },
         );
         assert.ok(peak > 0);
         // Clicks in the page are requests too.
         await panel.getByTestId('try-run').click();
         await poll('one more run from the page', async () => Number(await attr(page, 'try-run-count')) >= 5);
       } finally {
-        sending = false;
-        await traffic;
+        await traffic.stop();
       }
-      assert.equal(trafficError, undefined);
+      assert.equal(traffic.error, undefined);
 
       assert.ok(Number(await attr(page, 'chart-inference-requests-per-second', 'data-points')) >= 2);
       assert.equal(await page.getByTestId('chart-inference-latency').locator('.recharts-line').count(), 3, 'p50, p95, p99 lines');
       assert.equal(await page.getByTestId('chart-inference-requests-per-second').locator('.recharts-area-curve').count(), 1);
       assert.ok(Number(await attr(page, 'inference-workers')) >= 1, 'the worker is counted');
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'model.png'), fullPage: true });
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+      await screenshot(page, 'model');
+      session.assertNoPageErrors();
     });
     await page.close();
   });
@@ -374,7 +258,7 @@ describe('models page', () => {
       await aliases.locator('[data-testid="model-alias-row"][data-alias="staging"]').getByTestId('model-alias-remove').click();
       await poll('staging to be gone', async () => (await aliases.locator('[data-testid="model-alias-row"][data-alias="staging"]').count()) === 0);
       await page.locator('[data-testid="model-version-row"][data-version="1"][data-aliases="production"]').waitFor();
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+      session.assertNoPageErrors();
     });
     await page.close();
   });

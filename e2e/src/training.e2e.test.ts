@@ -16,128 +16,32 @@
  * e2e/artifacts/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { ensureChromium, launchChromium } from './support/browser.js';
-import { assertBuilt, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
-import { ARTIFACTS_DIR, REPO_ROOT } from './support/paths.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { attr, screenshot, setUpConsoleSession, UI_TIMEOUT_MS, withScreenshotOnFailure } from './support/console-session.js';
+import { REPO_ROOT } from './support/paths.js';
 import { poll } from './support/poll.js';
-import type { Credentials } from './support/seed-access.js';
 
-const UI_TIMEOUT_MS = 20_000;
 const FIXTURE = path.join(REPO_ROOT, 'apps/api/dist/modules/training/fixtures/phase-command.js');
 const BUILTIN_PHASES = ['COGNATE', 'EVOMERGE', 'BITNET_COMPRESSION', 'FORGE_TRAINING', 'ADAS', 'FINAL_COMPRESSION'];
 /** Quiet-STaR's steps in the streamed run: long enough (~6 s) to watch it run. */
 const STREAMED_STEPS = 60;
 
-interface GraphQLAnswer {
-  status: number;
-  body: {
-    data?: Record<string, any> | null;
-    errors?: { message: string; extensions?: { code?: string } }[];
-  };
-}
-
 const START = `mutation ($input: StartTrainingRunInput!) { startTrainingRun(input: $input) { id status } }`;
 
 describe('training page', () => {
-  let stack: ConsoleStack | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-  const pageErrors: string[] = [];
+  const session = setUpConsoleSession({
+    preflight: () => assert.ok(existsSync(FIXTURE), `${path.relative(REPO_ROOT, FIXTURE)} is missing: run \`npm run build\``),
+    stack: { env: { TRAINING_COMMANDS: JSON.stringify({ fake: [process.execPath, FIXTURE] }) } },
+  });
+  const { graphql } = session;
   /** Run ids by name, as the tests create them. */
   const runs: Record<string, string> = {};
 
-  before(
-    async () => {
-      assertBuilt(); // before a possible apt install, so a missing build fails at once
-      assert.ok(existsSync(FIXTURE), `${path.relative(REPO_ROOT, FIXTURE)} is missing: run \`npm run build\``);
-      await ensureChromium();
-    },
-    { timeout: 300_000 },
-  );
-
-  before(
-    async () => {
-      mkdirSync(ARTIFACTS_DIR, { recursive: true });
-      const env = { TRAINING_COMMANDS: JSON.stringify({ fake: [process.execPath, FIXTURE] }) };
-      // Started side by side; whatever did start is kept so `after` can stop it.
-      const [started, launched] = await Promise.allSettled([startConsoleStack({ env }), launchChromium()]);
-      if (started.status === 'fulfilled') stack = started.value;
-      if (launched.status === 'fulfilled') browser = launched.value;
-      if (started.status === 'rejected') throw started.reason;
-      if (launched.status === 'rejected') throw launched.reason;
-      assert.ok(browser);
-      // One context for the whole file: its cookies are the browser's session.
-      context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-      context.setDefaultTimeout(UI_TIMEOUT_MS);
-    },
-    { timeout: 60_000 },
-  );
-
-  after(
-    async () => {
-      try {
-        await browser?.close();
-      } finally {
-        await stack?.stop();
-      }
-    },
-    { timeout: 30_000 },
-  );
-
-  async function newPage(): Promise<Page> {
-    assert.ok(context, 'browser not started');
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    return page;
-  }
-
-  async function signIn(page: Page, { email, password }: Credentials): Promise<void> {
-    await page.getByTestId('sign-in-email').fill(email);
-    await page.getByTestId('sign-in-password').fill(password);
-    await page.getByTestId('sign-in-submit').click();
-  }
-
-  /** Opens `pathname` (testid `page-<name>`), signing in as the admin first if sent to sign in. */
-  async function openAsAdmin(pathname: string, pageTestId = 'page-training'): Promise<Page> {
-    assert.ok(stack, 'stack not started');
-    const page = await newPage();
-    await page.goto(`${stack.consoleUrl}${pathname}`, { waitUntil: 'domcontentloaded' });
-    const target = page.getByTestId(pageTestId);
-    await target.or(page.getByTestId('page-sign-in')).first().waitFor();
-    if (!(await target.isVisible())) {
-      await signIn(page, stack.admin);
-      await target.waitFor();
-    }
-    return page;
-  }
-
-  /** Runs `body`; on failure saves `<name>-failure.png` before rethrowing. */
-  async function withScreenshotOnFailure(page: Page, name: string, body: () => Promise<void>) {
-    try {
-      await body();
-    } catch (error) {
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}-failure.png`), fullPage: true }).catch(() => {});
-      throw error;
-    }
-  }
-
-  const attr = async (scope: Page | Locator, testId: string, name = 'data-value') =>
-    scope.getByTestId(testId).first().getAttribute(name, { timeout: 2000 });
-
-  /** A GraphQL request from Node with the run's traffic key. */
-  async function graphql(query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer> {
-    assert.ok(stack);
-    const response = await fetch(`${stack.apiUrl}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.trafficKey}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: response.status, body: (await response.json()) as GraphQLAnswer['body'] };
-  }
+  /** Opens `pathname` of the Training page, signing in as the admin first if sent to sign in. */
+  const openAsAdmin = (pathname: string) => session.openAsAdmin(pathname, 'page-training');
 
   /** Starts a run from Node: every built-in phase skipped, Quiet-STaR bound to the fixture. */
   async function startCommandRun(name: string, settings: Record<string, unknown>): Promise<string> {
@@ -202,11 +106,11 @@ describe('training page', () => {
       assert.equal(await attr(error, 'training-new-error-where', 'data-field'), 'settings.learningRate');
       assert.equal(await configRow(page, 'FORGE_TRAINING').getAttribute('data-invalid'), 'true');
       assert.equal(new URL(page.url()).searchParams.get('run'), null, 'still on the form');
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'training-new.png'), fullPage: true });
+      await screenshot(page, 'training-new');
 
       const list = await graphql('{ trainingRuns { nodes { id } } }');
       assert.deepEqual(list.body.data?.trainingRuns.nodes, [], 'nothing was created');
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+      session.assertNoPageErrors();
     });
     await page.close();
   });
@@ -273,7 +177,7 @@ describe('training page', () => {
         'skipped by the run configuration',
       );
       assert.equal(await page.getByTestId('training-run-cancel').count(), 0, 'a finished run cannot be cancelled');
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'training-run.png'), fullPage: true });
+      await screenshot(page, 'training-run');
 
       // "New run from this config" opens the form pre-filled with the run's configuration.
       await page.getByTestId('training-run-clone').click();
@@ -291,7 +195,7 @@ describe('training page', () => {
       });
       for (const phase of BUILTIN_PHASES) assert.equal(await configRow(page, phase).getAttribute('data-executor'), 'SKIP');
       assert.equal(await configRow(page, 'TOOL_PERSONA_BAKING').getAttribute('data-executor'), 'SKIP');
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+      session.assertNoPageErrors();
     });
     await page.close();
   });
@@ -310,7 +214,7 @@ describe('training page', () => {
       assert.equal(await page.getByTestId('training-run-error').textContent(), 'cancelled');
       // A cancelled phase can be retried.
       assert.equal(await phaseRow(page, 'QUIET_STAR').getByTestId('training-phase-retry').getAttribute('data-mode'), 'retry');
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+      session.assertNoPageErrors();
     });
     await page.close();
   });
@@ -345,8 +249,8 @@ describe('training page', () => {
       await qs.and(page.locator('[data-status="FAILED"][data-attempt="1"]')).waitFor();
       assert.match((await qs.getByTestId('training-phase-error').textContent()) ?? '', /CUDA error: out of memory/);
       assert.equal(await page.getByTestId('training-phase-retry-error').count(), 0);
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'training-failed.png'), fullPage: true });
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+      await screenshot(page, 'training-failed');
+      session.assertNoPageErrors();
     });
     await page.close();
   });
@@ -367,7 +271,7 @@ describe('training page', () => {
       assert.equal(await phase.getAttribute('data-phase'), 'QUIET_STAR');
       assert.equal(await phase.getAttribute('data-status'), 'FAILED');
       assert.equal(await row('streamed').getByTestId('training-run-phase').getAttribute('data-status'), 'SUCCEEDED');
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'training.png'), fullPage: true });
+      await screenshot(page, 'training');
 
       // The status filter lives in the URL.
       await page.getByTestId('training-filter-status').selectOption('FAILED');
@@ -377,7 +281,7 @@ describe('training page', () => {
       // A row opens its run.
       await row('crash').getByTestId('training-run-open').click();
       await page.locator(`[data-testid="training-run"][data-id="${runs.crash}"]`).waitFor();
-      assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+      session.assertNoPageErrors();
     });
     await page.close();
   });

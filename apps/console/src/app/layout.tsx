@@ -10,6 +10,7 @@ import type { ReactNode } from 'react';
 import { ViewerProvider } from '@/components/auth/viewer';
 import { UrqlProvider } from '@/components/graphql/urql-provider';
 import { Sidebar } from '@/components/shell/sidebar';
+import { HydrationMarker } from '@/components/ui/hydration-marker';
 import { apiEndpoints } from '@/lib/api-endpoints';
 import { SESSION_COOKIE } from '@/lib/session';
 import './globals.css';
@@ -27,6 +28,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
+        <HydrationMarker />
         <UrqlProvider endpoints={endpoints}>
           <ViewerProvider hasSession={hasSession}>
             <div className="shell">

@@ -2,21 +2,20 @@
 import type { Metadata } from 'next';
 import { AdminOnly } from '@/components/auth/admin-only';
 import { AuditLogPanel } from '@/components/audit/audit-log-panel';
+import { PageShell } from '@/components/ui/page-shell';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
 export default function AuditPage() {
   return (
-    <div className="page" data-testid="page-audit">
-      <header className="page__head">
-        <h1 className="page__title">Audit log</h1>
-        <p className="page__sub">
-          Sign-ins, user and membership changes, and API keys issued or revoked — with who did it and from where.
-        </p>
-      </header>
+    <PageShell
+      testId="page-audit"
+      title="Audit log"
+      sub="Sign-ins, user and membership changes, and API keys issued or revoked — with who did it and from where."
+    >
       <AdminOnly>
         <AuditLogPanel />
       </AdminOnly>
-    </div>
+    </PageShell>
   );
 }

@@ -2,19 +2,20 @@
 import type { Metadata } from 'next';
 import { AdminOnly } from '@/components/auth/admin-only';
 import { UsersPanel } from '@/components/users/users-panel';
+import { PageShell } from '@/components/ui/page-shell';
 
 export const metadata: Metadata = { title: 'Users' };
 
 export default function UsersPage() {
   return (
-    <div className="page" data-testid="page-users">
-      <header className="page__head">
-        <h1 className="page__title">Users</h1>
-        <p className="page__sub">Who can sign in to the console, with which platform role, and in which namespaces.</p>
-      </header>
+    <PageShell
+      testId="page-users"
+      title="Users"
+      sub="Who can sign in to the console, with which platform role, and in which namespaces."
+    >
       <AdminOnly>
         <UsersPanel />
       </AdminOnly>
-    </div>
+    </PageShell>
   );
 }

@@ -6,6 +6,7 @@
  */
 import { useState } from 'react';
 import type { ApiKeysQuery } from '@/gql/graphql';
+import { ConfirmBar } from '@/components/ui/confirm-bar';
 import { StatusBadge, type Tone } from '@/components/ui/status-badge';
 import { UsageMeter } from '@/components/ui/usage-meter';
 import { useNow } from '@/components/ui/use-now';
@@ -32,37 +33,24 @@ export function ApiKeysTable({
   return (
     <>
       {confirming ? (
-        <div className="confirm" role="alertdialog" aria-label="Revoke key" data-testid="api-key-revoke-dialog">
-          <div>
-            <strong>
+        <ConfirmBar
+          label="Revoke key"
+          title={
+            <>
               Revoke “{confirming.name}” (<span className="mono">{confirming.prefix}</span>)?
-            </strong>
-            <div className="muted">
-              Every request with this key is refused from now on, on all API instances. This cannot be undone.
-            </div>
-          </div>
-          <div className="confirm__actions">
-            <button
-              type="button"
-              className="button button--secondary"
-              onClick={() => setConfirming(null)}
-              data-testid="api-key-revoke-cancel"
-            >
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button button--danger"
-              disabled={revokingId === confirming.id}
-              onClick={async () => {
-                if (await onRevoke(confirming)) setConfirming(null);
-              }}
-              data-testid="api-key-revoke-confirm"
-            >
-              {revokingId === confirming.id ? 'Revoking…' : 'Revoke key'}
-            </button>
-          </div>
-        </div>
+            </>
+          }
+          action="Revoke key"
+          busyAction="Revoking…"
+          busy={revokingId === confirming.id}
+          onCancel={() => setConfirming(null)}
+          onConfirm={async () => {
+            if (await onRevoke(confirming)) setConfirming(null);
+          }}
+          testIdPrefix="api-key-revoke"
+        >
+          Every request with this key is refused from now on, on all API instances. This cannot be undone.
+        </ConfirmBar>
       ) : null}
       {keys.length === 0 ? (
         <p className="empty" data-testid="api-keys-empty">

@@ -8,7 +8,8 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import type { CreateApiKeyMutation, Tier } from '@/gql/graphql';
-import { useViewer } from '@/components/auth/viewer';
+import { developerNamespaces, preferredNamespace, useViewer } from '@/components/auth/viewer';
+import { NamespaceField } from '@/components/ui/namespace-field';
 import { useMounted } from '@/components/ui/use-mounted';
 import { apiError } from '@/lib/errors';
 import { titleCase } from '@/lib/format';
@@ -47,7 +48,8 @@ function tomorrow(): string {
 export function CreateApiKeyForm({ onCreated }: { onCreated: (created: CreatedKey) => void }) {
   const id = useId();
   const mounted = useMounted();
-  const { viewer, isAdmin } = useViewer();
+  const viewerState = useViewer();
+  const { viewer, isAdmin } = viewerState;
   const [options] = useQuery({ query: apiKeyOptionsQuery, pause: !mounted });
   const [creating, createKey] = useMutation(createApiKeyMutation);
 
@@ -59,15 +61,11 @@ export function CreateApiKeyForm({ onCreated }: { onCreated: (created: CreatedKe
   const [rate, setRate] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  // Namespaces this viewer may issue keys in: all for admins, else where they are developers.
-  const allNames = options.data?.namespaces.map((n) => n.name) ?? [];
-  const namespaceChoices = isAdmin
-    ? allNames
-    : (viewer?.user?.memberships ?? []).filter((m) => m.role !== 'VIEWER').map((m) => m.namespace);
+  const namespaceChoices = developerNamespaces(viewerState, options.data?.namespaces.map((n) => n.name) ?? []);
   const tiers = [...(options.data?.tiers ?? [])].sort((a, b) => TIER_ORDER.indexOf(a.tier) - TIER_ORDER.indexOf(b.tier));
 
   useEffect(() => {
-    if (!namespace && namespaceChoices.length) setNamespace(namespaceChoices.includes('default') ? 'default' : namespaceChoices[0]);
+    if (!namespace && namespaceChoices.length) setNamespace(preferredNamespace(namespaceChoices));
   }, [namespace, namespaceChoices]);
 
   const toggleScope = (scope: string) =>
@@ -134,23 +132,13 @@ export function CreateApiKeyForm({ onCreated }: { onCreated: (created: CreatedKe
             data-testid="api-key-name"
           />
         </label>
-        <label className="field" htmlFor={`${id}-namespace`}>
-          <span className="field__label">Namespace</span>
-          <select
-            id={`${id}-namespace`}
-            className="input"
-            value={namespace}
-            onChange={(e) => setNamespace(e.target.value)}
-            data-testid="api-key-namespace"
-          >
-            {namespaceChoices.length === 0 ? <option value="">—</option> : null}
-            {namespaceChoices.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NamespaceField
+          id={`${id}-namespace`}
+          value={namespace}
+          choices={namespaceChoices}
+          onChange={setNamespace}
+          testId="api-key-namespace"
+        />
         <label className="field" htmlFor={`${id}-tier`}>
           <span className="field__label">Tier</span>
           <select

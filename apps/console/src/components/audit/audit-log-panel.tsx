@@ -5,12 +5,12 @@
  * `network-only` and appended in component state; changing the filter or "Refresh" starts
  * again from the newest event.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { useClient } from 'urql';
+import { useState } from 'react';
 import type { AuditEventsQuery } from '@/gql/graphql';
+import { ListBody, ListError, LoadMore } from '@/components/ui/list-states';
 import { StatusBadge, type Tone } from '@/components/ui/status-badge';
-import { useMounted } from '@/components/ui/use-mounted';
-import { apiError } from '@/lib/errors';
+import { FilterSelect, RefreshButton } from '@/components/ui/toolbar';
+import { useCursorList } from '@/components/ui/use-cursor-list';
 import { formatClock, formatDateTime } from '@/lib/format';
 import { auditEventsQuery } from './audit.operations';
 
@@ -22,16 +22,6 @@ const KNOWN_ACTIONS = ['auth.signIn', 'user.create', 'user.update', 'membership.
 type AuditEvent = AuditEventsQuery['auditEvents']['nodes'][number];
 
 const OUTCOME_TONE: Record<string, Tone> = { success: 'ok', denied: 'warn', failure: 'error' };
-
-interface LogState {
-  events: AuditEvent[];
-  endCursor: string | null;
-  hasNextPage: boolean;
-  loading: boolean;
-  error: string | null;
-}
-
-const EMPTY: LogState = { events: [], endCursor: null, hasNextPage: false, loading: true, error: null };
 
 function shortId(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…` : id;
@@ -54,46 +44,21 @@ function localDate(iso: string): string {
 }
 
 export function AuditLogPanel() {
-  const client = useClient();
-  const mounted = useMounted();
   const [action, setAction] = useState('');
-  const [log, setLog] = useState<LogState>(EMPTY);
   const [seenActions, setSeenActions] = useState<string[]>([]);
-  const generation = useRef(0);
-
-  const load = useCallback(
-    async (after: string | null, filter: string) => {
-      const mine = after ? generation.current : ++generation.current;
-      setLog((prev) => (after ? { ...prev, loading: true, error: null } : { ...EMPTY }));
-      const result = await client
-        .query(auditEventsQuery, { first: AUDIT_PAGE_SIZE, after, action: filter || null }, { requestPolicy: 'network-only' })
-        .toPromise();
-      if (mine !== generation.current) return; // a newer filter or refresh started meanwhile
-      if (result.error || !result.data) {
-        const message = result.error ? apiError(result.error).message : 'No answer from the API';
-        setLog((prev) => ({ ...prev, loading: false, error: message }));
-        return;
-      }
-      const page = result.data.auditEvents;
-      setLog((prev) => ({
-        events: after ? [...prev.events, ...page.nodes] : page.nodes,
-        endCursor: page.pageInfo.endCursor ?? null,
-        hasNextPage: page.pageInfo.hasNextPage,
-        loading: false,
-        error: null,
-      }));
+  const { list: log, refresh, loadMore } = useCursorList({
+    query: auditEventsQuery,
+    variables: { action: action || null },
+    select: (data) => data.auditEvents,
+    pageSize: AUDIT_PAGE_SIZE,
+    onPage: (nodes: AuditEvent[]) =>
       setSeenActions((prev) => {
         const next = new Set(prev);
-        for (const e of page.nodes) next.add(e.action);
+        for (const e of nodes) next.add(e.action);
         return next.size === prev.length ? prev : [...next];
-      });
-    },
-    [client],
-  );
-
-  useEffect(() => {
-    if (mounted) void load(null, action);
-  }, [mounted, action, load]);
+      }),
+  });
+  const events = log.items;
 
   const actions = [...new Set([...KNOWN_ACTIONS, ...seenActions])].sort();
 
@@ -104,53 +69,34 @@ export function AuditLogPanel() {
           <h2 id="audit-title" className="table-card__title">
             Events
           </h2>
-          <span className="muted" data-testid="audit-count" data-value={log.events.length}>
-            {log.loading && log.events.length === 0
+          <span className="muted" data-testid="audit-count" data-value={events.length}>
+            {log.loading && events.length === 0
               ? 'Loading…'
-              : `${log.events.length} shown${log.hasNextPage ? ', more available' : ''} · newest first`}
+              : `${events.length} shown${log.hasNextPage ? ', more available' : ''} · newest first`}
           </span>
         </div>
         <div className="toolbar">
-          <label className="toolbar__field">
-            <span className="muted">Action</span>
-            <select
-              className="input input--compact"
-              value={action}
-              onChange={(e) => setAction(e.target.value)}
-              data-testid="audit-filter-action"
-            >
-              <option value="">All actions</option>
-              {actions.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button
-            type="button"
-            className="button button--secondary button--small"
-            onClick={() => void load(null, action)}
-            data-testid="audit-refresh"
-          >
-            Refresh
-          </button>
+          <FilterSelect
+            label="Action"
+            allLabel="All actions"
+            value={action}
+            options={actions}
+            onChange={setAction}
+            testId="audit-filter-action"
+          />
+          <RefreshButton onClick={refresh} testId="audit-refresh" />
         </div>
       </div>
 
-      {log.error ? (
-        <div className="callout callout--error table-card__callout" role="alert" data-testid="audit-error">
-          Could not load the audit log: {log.error}
-        </div>
-      ) : null}
-
-      {log.events.length === 0 && log.loading ? (
-        <div className="skeleton skeleton--rows" aria-busy />
-      ) : log.events.length === 0 && !log.error ? (
-        <p className="empty" data-testid="audit-empty">
-          {action ? `No ${action} events.` : 'No events yet.'}
-        </p>
-      ) : log.events.length > 0 ? (
+      <ListError error={log.error} what="the audit log" testId="audit-error" />
+      <ListBody
+        list={log}
+        empty={
+          <p className="empty" data-testid="audit-empty">
+            {action ? `No ${action} events.` : 'No events yet.'}
+          </p>
+        }
+      >
         <div className="table-scroll">
           <table className="table table--audit" data-testid="audit-table">
             <thead>
@@ -166,7 +112,7 @@ export function AuditLogPanel() {
               </tr>
             </thead>
             <tbody>
-              {log.events.map((e) => {
+              {events.map((e) => {
                 const details = detailEntries(e.details);
                 return (
                   <tr key={e.id} data-testid="audit-row" data-action={e.action} data-outcome={e.outcome} data-id={e.id}>
@@ -219,20 +165,9 @@ export function AuditLogPanel() {
             </tbody>
           </table>
         </div>
-      ) : null}
-
-      {log.hasNextPage || (log.loading && log.events.length > 0) ? (
-        <div className="table-card__foot">
-          <button
-            type="button"
-            className="button button--secondary"
-            disabled={log.loading}
-            onClick={() => void load(log.endCursor, action)}
-            data-testid="audit-load-more"
-          >
-            {log.loading ? 'Loading…' : `Load ${AUDIT_PAGE_SIZE} more`}
-          </button>
-        </div>
+      </ListBody>
+      {log.hasNextPage || (log.loading && events.length > 0) ? (
+        <LoadMore list={log} onClick={loadMore} testId="audit-load-more" label={`Load ${AUDIT_PAGE_SIZE} more`} small={false} />
       ) : null}
     </section>
   );

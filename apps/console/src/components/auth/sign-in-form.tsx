@@ -78,7 +78,8 @@ export function SignInForm({ next, reason }: { next: string; reason: SignInReaso
   };
 
   return (
-    <form className="card sign-in__card" onSubmit={onSubmit} data-testid="sign-in-form" noValidate>
+    // data-ready: hydrated, so typed values reach React state (tests wait for it before typing).
+    <form className="card sign-in__card" onSubmit={onSubmit} data-testid="sign-in-form" data-ready={mounted ? 'true' : 'false'} noValidate>
       <header className="sign-in__head">
         <h1 className="page__title">Sign in</h1>
         <p className="page__sub">Use your AIVillage console account.</p>

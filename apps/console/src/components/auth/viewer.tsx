@@ -37,6 +37,17 @@ export function useViewer(): ViewerState {
   return useContext(ViewerContext);
 }
 
+/** The namespaces the viewer may create things in: every one (`all`) for admins, else those where they are a developer. */
+export function developerNamespaces({ viewer, isAdmin }: ViewerState, all: readonly string[]): string[] {
+  if (isAdmin) return [...all];
+  return (viewer?.user?.memberships ?? []).filter((m) => m.role !== 'VIEWER').map((m) => m.namespace);
+}
+
+/** What a form preselects: `default` when offered, else the first namespace. */
+export function preferredNamespace(choices: readonly string[]): string {
+  return choices.includes('default') ? 'default' : (choices[0] ?? '');
+}
+
 export function ViewerProvider({ hasSession, children }: { hasSession: boolean; children: ReactNode }) {
   const pathname = usePathname() ?? '/';
   const mounted = useMounted();

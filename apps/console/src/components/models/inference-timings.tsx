@@ -31,6 +31,15 @@ export function timingLegs(t: Timings): Leg[] {
   ];
 }
 
+/** The tiles of durations, as `try-timing-<key>`. */
+const DURATION_TILES = [
+  { key: 'total', field: 'totalMs', label: 'Total', hint: 'end to end, at the API' },
+  { key: 'queue', field: 'queueMs', label: 'Queue', hint: 'until a worker took it' },
+  { key: 'batch-wait', field: 'batchWaitMs', label: 'Batch wait', hint: 'waiting for company' },
+  { key: 'run', field: 'runMs', label: 'Run', hint: 'inside onnxruntime' },
+  { key: 'overhead', field: 'overheadMs', label: 'Overhead', hint: 'total − batch wait − run' },
+] as const;
+
 export function InferenceTimings({ timings: t }: { timings: Timings }) {
   const legs = timingLegs(t);
   const scale = Math.max(t.totalMs, legs.reduce((sum, l) => sum + l.ms, 0), 1e-9);
@@ -59,23 +68,16 @@ export function InferenceTimings({ timings: t }: { timings: Timings }) {
         </ul>
       </div>
       <div className="grid grid--tiles try__timings">
-        <StatTile testId="try-timing-total" label="Total" value={t.totalMs} display={formatMs(t.totalMs)} hint="end to end, at the API" />
-        <StatTile testId="try-timing-queue" label="Queue" value={t.queueMs} display={formatMs(t.queueMs)} hint="until a worker took it" />
-        <StatTile
-          testId="try-timing-batch-wait"
-          label="Batch wait"
-          value={t.batchWaitMs}
-          display={formatMs(t.batchWaitMs)}
-          hint="waiting for company"
-        />
-        <StatTile testId="try-timing-run" label="Run" value={t.runMs} display={formatMs(t.runMs)} hint="inside onnxruntime" />
-        <StatTile
-          testId="try-timing-overhead"
-          label="Overhead"
-          value={t.overheadMs}
-          display={formatMs(t.overheadMs)}
-          hint="total − batch wait − run"
-        />
+        {DURATION_TILES.map((d) => (
+          <StatTile
+            key={d.key}
+            testId={`try-timing-${d.key}`}
+            label={d.label}
+            value={t[d.field]}
+            display={formatMs(t[d.field])}
+            hint={d.hint}
+          />
+        ))}
         <StatTile
           testId="try-timing-batch-size"
           label="Batch"

@@ -6,6 +6,7 @@
  * refuses, with CONFLICT, to delete a version an alias points to).
  */
 import { useState } from 'react';
+import { ConfirmBar } from '@/components/ui/confirm-bar';
 import { CopyButton } from '@/components/ui/copy-button';
 import { useNow } from '@/components/ui/use-now';
 import { formatAgo, formatBytes, formatCount, formatDateTime } from '@/lib/format';
@@ -40,37 +41,22 @@ export function ModelVersionsTable({
   return (
     <>
       {confirming ? (
-        <div className="confirm" role="alertdialog" aria-label="Delete version" data-testid="model-version-delete-dialog">
-          <div>
-            <strong>Delete version {confirming.version}?</strong>
-            <div className="muted">
-              Its number is never reused. The artifact is removed once no version uses it. Versions an alias points to
-              cannot be deleted — move the alias first.
-            </div>
-          </div>
-          <div className="confirm__actions">
-            <button
-              type="button"
-              className="button button--secondary"
-              onClick={() => setConfirming(null)}
-              data-testid="model-version-delete-cancel"
-            >
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button button--danger"
-              disabled={deletingVersion === confirming.version}
-              onClick={async () => {
-                await onDelete(confirming);
-                setConfirming(null);
-              }}
-              data-testid="model-version-delete-confirm"
-            >
-              {deletingVersion === confirming.version ? 'Deleting…' : 'Delete version'}
-            </button>
-          </div>
-        </div>
+        <ConfirmBar
+          label="Delete version"
+          title={`Delete version ${confirming.version}?`}
+          action="Delete version"
+          busyAction="Deleting…"
+          busy={deletingVersion === confirming.version}
+          onCancel={() => setConfirming(null)}
+          onConfirm={async () => {
+            await onDelete(confirming);
+            setConfirming(null);
+          }}
+          testIdPrefix="model-version-delete"
+        >
+          Its number is never reused. The artifact is removed once no version uses it. Versions an alias points to cannot
+          be deleted — move the alias first.
+        </ConfirmBar>
       ) : null}
       {versions.length === 0 ? (
         <p className="empty" data-testid="model-versions-empty">

@@ -13,24 +13,22 @@ function SpecLine({ spec, kind }: { spec: TensorSpec; kind: 'input' | 'output' }
 }
 
 export function SignatureList({ inputs, outputs }: { inputs: readonly TensorSpec[]; outputs: readonly TensorSpec[] }) {
+  const groups = [
+    { label: 'in', kind: 'input', specs: inputs },
+    { label: 'out', kind: 'output', specs: outputs },
+  ] as const;
   return (
     <div className="sig" data-testid="version-signature">
-      <div className="sig__group">
-        <span className="sig__label">in</span>
-        <ul className="sig__list">
-          {inputs.map((s) => (
-            <SpecLine key={s.name} spec={s} kind="input" />
-          ))}
-        </ul>
-      </div>
-      <div className="sig__group">
-        <span className="sig__label">out</span>
-        <ul className="sig__list">
-          {outputs.map((s) => (
-            <SpecLine key={s.name} spec={s} kind="output" />
-          ))}
-        </ul>
-      </div>
+      {groups.map((g) => (
+        <div key={g.kind} className="sig__group">
+          <span className="sig__label">{g.label}</span>
+          <ul className="sig__list">
+            {g.specs.map((s) => (
+              <SpecLine key={s.name} spec={s} kind={g.kind} />
+            ))}
+          </ul>
+        </div>
+      ))}
     </div>
   );
 }

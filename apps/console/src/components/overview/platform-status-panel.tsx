@@ -7,8 +7,10 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
 import { formatAgo, formatClock, formatDuration } from '@/lib/format';
+import { Section } from '@/components/ui/section';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useMounted } from '@/components/ui/use-mounted';
+import { useNow } from '@/components/ui/use-now';
 import type { PlatformStatusQuery } from '@/gql/graphql';
 import { DependencyCard } from './dependency-card';
 import { platformStatusQuery } from './overview.operations';
@@ -40,31 +42,29 @@ export function PlatformStatusPanel() {
   ];
 
   return (
-    <section className="section" data-testid="platform-status" aria-labelledby="platform-status-title">
-      <header className="section__head">
-        <div>
-          <h2 id="platform-status-title" className="section__title">
-            Platform
-          </h2>
-          <p className="section__sub">
-            {status ? (
-              <>
-                <span data-testid="platform-version">v{status.version}</span>
-                {' · up '}
-                <span data-testid="platform-uptime" data-value={status.uptimeSeconds}>
-                  {formatDuration(status.uptimeSeconds)}
-                </span>
-                {refreshedAt ? ` · refreshed ${formatClock(refreshedAt)}` : null}
-              </>
-            ) : (
-              'Version, uptime and measured health of every dependency'
-            )}
-          </p>
-        </div>
+    <Section
+      testId="platform-status"
+      title="Platform"
+      sub={
+        status ? (
+          <>
+            <span data-testid="platform-version">v{status.version}</span>
+            {' · up '}
+            <span data-testid="platform-uptime" data-value={status.uptimeSeconds}>
+              {formatDuration(status.uptimeSeconds)}
+            </span>
+            {refreshedAt ? ` · refreshed ${formatClock(refreshedAt)}` : null}
+          </>
+        ) : (
+          'Version, uptime and measured health of every dependency'
+        )
+      }
+      aside={
         <span data-testid="platform-health" data-state={health}>
           <StatusBadge tone={tone}>{healthLabel}</StatusBadge>
         </span>
-      </header>
+      }
+    >
 
       {failed ? (
         <div className="callout callout--error" data-testid="platform-status-error">
@@ -122,7 +122,7 @@ export function PlatformStatusPanel() {
           <div className="card skeleton" />
         </div>
       ) : null}
-    </section>
+    </Section>
   );
 }
 
@@ -138,12 +138,7 @@ function Depth({ label, value, tone }: { label: string; value: number; tone?: 'w
 type Worker = PlatformStatusQuery['platformStatus']['workers'][number];
 
 function WorkersTable({ workers }: { workers: Worker[] }) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
-
+  const now = useNow(1000);
   return (
     <div className="card table-card">
       <div className="table-card__head">

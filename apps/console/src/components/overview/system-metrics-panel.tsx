@@ -1,32 +1,22 @@
 'use client';
 /**
  * Live system metrics from the `systemMetrics` subscription: the newest values as tiles and
- * the last MAX_SAMPLES samples (two minutes at 1 s) as charts. Samples are kept in component
- * state only; the subscription sends one increment per period, never a history.
+ * the last MAX_SAMPLES samples (two minutes at 1 s) as charts (see use-sample-window.ts).
  */
 import { useMemo } from 'react';
-import { useSubscription } from 'urql';
 import type { SystemMetricsSubscription } from '@/gql/graphql';
-import { bytesToMb, formatClock, formatNumber } from '@/lib/format';
-import { useSocketState } from '@/components/graphql/urql-provider';
-import { StatTile } from '@/components/ui/stat-tile';
-import { StatusBadge, type Tone } from '@/components/ui/status-badge';
-import { useMounted } from '@/components/ui/use-mounted';
+import { bytesToMb, formatNumber } from '@/lib/format';
+import { ConnectionBadge } from '@/components/ui/connection-badge';
+import { LastSampleAt, SampleCount } from '@/components/ui/sample-count';
+import { Section } from '@/components/ui/section';
+import { NumberTile, StatTile } from '@/components/ui/stat-tile';
+import { useSampleWindow } from '@/components/ui/use-sample-window';
 import { MetricChart, type ChartPoint } from './metric-chart';
 import { systemMetricsSubscription } from './overview.operations';
 
-export const MAX_SAMPLES = 120;
 const SAMPLE_INTERVAL_MS = 1000;
 
 type Sample = SystemMetricsSubscription['systemMetrics'];
-
-interface SampleWindow {
-  samples: Sample[];
-  /** Every sample received since the page opened (the window above is capped). */
-  received: number;
-}
-
-export type StreamState = 'connecting' | 'live' | 'error';
 
 const CHARTS: {
   id: string;
@@ -89,22 +79,11 @@ const CHARTS: {
 ];
 
 export function SystemMetricsPanel() {
-  const mounted = useMounted();
-  const socket = useSocketState();
-  const [result] = useSubscription(
-    { query: systemMetricsSubscription, variables: { intervalMs: SAMPLE_INTERVAL_MS }, pause: !mounted },
-    (prev: SampleWindow | undefined, data): SampleWindow => ({
-      samples: [...(prev?.samples ?? []), data.systemMetrics].slice(-MAX_SAMPLES),
-      received: (prev?.received ?? 0) + 1,
-    }),
-  );
-
-  const samples = result.data?.samples ?? [];
-  const received = result.data?.received ?? 0;
-  const last = samples.at(-1);
-
-  const state: StreamState =
-    result.error || socket === 'error' ? 'error' : socket === 'connected' && received > 0 ? 'live' : 'connecting';
+  const { samples, received, last, state, error } = useSampleWindow({
+    query: systemMetricsSubscription,
+    variables: { intervalMs: SAMPLE_INTERVAL_MS },
+    pick: (data) => data.systemMetrics,
+  });
 
   const series = useMemo(
     () =>
@@ -117,73 +96,42 @@ export function SystemMetricsPanel() {
   const jobsWaiting = last?.queueDepths.reduce((sum, q) => sum + q.waiting + q.delayed, 0) ?? null;
 
   return (
-    <section className="section" data-testid="system-metrics" aria-labelledby="system-metrics-title">
-      <header className="section__head">
-        <div>
-          <h2 id="system-metrics-title" className="section__title">
-            Live metrics
-          </h2>
-          <p className="section__sub">
-            API fleet, one sample per second ·{' '}
-            <span data-testid="metric-sample-count" data-value={received}>
-              {received} {received === 1 ? 'sample' : 'samples'}
-            </span>
-            {last ? (
-              <>
-                {' · last '}
-                <span data-testid="metric-last-sample-at" data-value={last.timestamp}>
-                  {formatClock(last.timestamp)}
-                </span>
-              </>
-            ) : null}
-          </p>
-        </div>
-        <ConnectionBadge state={state} />
-      </header>
-
-      {result.error ? (
+    <Section
+      testId="system-metrics"
+      title="Live metrics"
+      sub={
+        <>
+          API fleet, one sample per second · <SampleCount testId="metric-sample-count" received={received} />
+          <LastSampleAt testId="metric-last-sample-at" at={last?.timestamp} />
+        </>
+      }
+      aside={<ConnectionBadge state={state} testId="metrics-connection" />}
+    >
+      {error ? (
         <div className="callout callout--error" data-testid="metrics-error">
-          Live metrics failed: {result.error.message}
+          Live metrics failed: {error.message}
         </div>
       ) : null}
 
       <div className="grid grid--tiles">
-        <StatTile
-          testId="metric-requests-per-second"
-          label="Requests / s"
-          value={last?.requestsPerSecond ?? null}
-          display={formatNumber(last?.requestsPerSecond)}
-        />
-        <StatTile
+        <NumberTile testId="metric-requests-per-second" label="Requests / s" value={last?.requestsPerSecond} />
+        <NumberTile
           testId="metric-p95-latency-ms"
           label="p95 latency"
-          value={last?.p95LatencyMs ?? null}
-          display={formatNumber(last?.p95LatencyMs)}
+          value={last?.p95LatencyMs}
           unit="ms"
           hint={last && last.p95LatencyMs == null ? 'idle' : undefined}
         />
-        <StatTile
-          testId="metric-cpu-percent"
-          label="CPU"
-          value={last?.cpuPercent ?? null}
-          display={formatNumber(last?.cpuPercent)}
-          unit="%"
-        />
-        <StatTile
+        <NumberTile testId="metric-cpu-percent" label="CPU" value={last?.cpuPercent} unit="%" />
+        <NumberTile
           testId="metric-rss-mb"
           label="Memory (RSS)"
           value={last ? bytesToMb(last.rssBytes) : null}
-          display={last ? formatNumber(bytesToMb(last.rssBytes), 0) : '—'}
+          digits={0}
           unit="MB"
           hint={last ? `heap ${formatNumber(bytesToMb(last.heapUsedBytes), 0)} MB` : undefined}
         />
-        <StatTile
-          testId="metric-event-loop-lag-ms"
-          label="Event-loop lag p99"
-          value={last?.eventLoopLagP99Ms ?? null}
-          display={formatNumber(last?.eventLoopLagP99Ms)}
-          unit="ms"
-        />
+        <NumberTile testId="metric-event-loop-lag-ms" label="Event-loop lag p99" value={last?.eventLoopLagP99Ms} unit="ms" />
         <StatTile
           testId="metric-active-connections"
           label="Connections"
@@ -214,16 +162,6 @@ export function SystemMetricsPanel() {
           />
         ))}
       </div>
-    </section>
-  );
-}
-
-function ConnectionBadge({ state }: { state: StreamState }) {
-  const tone: Tone = state === 'live' ? 'ok' : state === 'error' ? 'error' : 'neutral';
-  const label = state === 'live' ? 'Live' : state === 'error' ? 'Connection error' : 'Connecting…';
-  return (
-    <span data-testid="metrics-connection" data-state={state} className={state === 'live' ? 'pulse' : undefined}>
-      <StatusBadge tone={tone}>{label}</StatusBadge>
-    </span>
+    </Section>
   );
 }

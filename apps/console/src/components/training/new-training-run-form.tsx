@@ -14,8 +14,9 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery } from 'urql';
 import type { TrainingExecutor, TrainingPhase, TrainingPhaseConfigInput } from '@/gql/graphql';
-import { useViewer } from '@/components/auth/viewer';
+import { developerNamespaces, preferredNamespace, useViewer } from '@/components/auth/viewer';
 import { ApiErrorCallout } from '@/components/models/api-error-callout';
+import { NamespaceField } from '@/components/ui/namespace-field';
 import { useMounted } from '@/components/ui/use-mounted';
 import { apiError, type ApiErrorInfo } from '@/lib/errors';
 import { trainingHref, trainingRunHref } from './training-links';
@@ -102,7 +103,8 @@ function RunForm({
   const id = useId();
   const router = useRouter();
   const mounted = useMounted();
-  const { viewer, isAdmin } = useViewer();
+  const viewerState = useViewer();
+  const { viewer } = viewerState;
   const [options] = useQuery({ query: trainingNamespacesQuery, pause: !mounted });
   const [starting, startRun] = useMutation(startTrainingRunMutation);
 
@@ -113,13 +115,8 @@ function RunForm({
   const [drafts, setDrafts] = useState<Drafts>(() => initial?.drafts ?? blankDrafts());
   const [error, setError] = useState<FormError | null>(null);
 
-  // Namespaces this viewer may start runs in: all for admins, else where they are developers.
-  const allNames = options.data?.namespaces.map((n) => n.name) ?? [];
-  const namespaceChoices = isAdmin
-    ? allNames
-    : (viewer?.user?.memberships ?? []).filter((m) => m.role !== 'VIEWER').map((m) => m.namespace);
-  const chosenNamespace =
-    namespace || (namespaceChoices.includes('default') ? 'default' : (namespaceChoices[0] ?? ''));
+  const namespaceChoices = developerNamespaces(viewerState, options.data?.namespaces.map((n) => n.name) ?? []);
+  const chosenNamespace = namespace || preferredNamespace(namespaceChoices);
 
   const update = (phase: TrainingPhase, patch: Partial<PhaseDraft>) =>
     setDrafts((prev) => ({ ...prev, [phase]: { ...prev[phase], ...patch } }));
@@ -244,23 +241,13 @@ function RunForm({
             data-testid="training-new-name"
           />
         </label>
-        <label className="field" htmlFor={`${id}-namespace`}>
-          <span className="field__label">Namespace</span>
-          <select
-            id={`${id}-namespace`}
-            className="input"
-            value={chosenNamespace}
-            onChange={(e) => setNamespace(e.target.value)}
-            data-testid="training-new-namespace"
-          >
-            {namespaceChoices.length === 0 ? <option value={chosenNamespace}>{chosenNamespace || '—'}</option> : null}
-            {namespaceChoices.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NamespaceField
+          id={`${id}-namespace`}
+          value={chosenNamespace}
+          choices={namespaceChoices}
+          onChange={setNamespace}
+          testId="training-new-namespace"
+        />
         <label className="field" htmlFor={`${id}-model`}>
           <span className="field__label">
             Model <span className="field__optional">optional</span>

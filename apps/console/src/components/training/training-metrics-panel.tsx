@@ -8,13 +8,13 @@
  */
 import type { ApiErrorInfo } from '@/lib/errors';
 import { ApiErrorCallout } from '@/components/models/api-error-callout';
+import { ConnectionBadge } from '@/components/ui/connection-badge';
+import { Section } from '@/components/ui/section';
 import { StatTile } from '@/components/ui/stat-tile';
-import { StatusBadge, type Tone } from '@/components/ui/status-badge';
+import type { StreamState } from '@/components/ui/stream-state';
 import { TrainingMetricChart } from './training-metric-chart';
 import { chartNames, type MergedSeries } from './training-metrics';
 import { phaseTitle } from './training-phases';
-
-export type StreamState = 'connecting' | 'live' | 'error';
 
 function latest(series: readonly MergedSeries[], name: string): { value: number; series: MergedSeries } | null {
   const of = series.filter((s) => s.name === name && s.points.length > 0);
@@ -50,27 +50,32 @@ export function TrainingMetricsPanel({
   const names = chartNames(series);
 
   return (
-    <section className="section" data-testid="training-metrics" aria-labelledby="training-metrics-title">
-      <header className="section__head">
-        <div>
-          <h3 id="training-metrics-title" className="section__title">
-            Metrics
-          </h3>
-          <p className="section__sub">
-            Per step, a line per phase; history averaged to at most 500 points per series, then live ·{' '}
-            <span data-testid="training-metric-points" data-value={drawn}>
-              {drawn} {drawn === 1 ? 'point' : 'points'} drawn
-            </span>
-            {stored > drawn ? ` of ${stored} stored` : ''}
-            {' · '}
-            <span data-testid="training-live-points" data-value={received}>
-              {received} live
-            </span>
-          </p>
-        </div>
-        <ConnectionBadge state={state} active={active} />
-      </header>
-
+    <Section
+      testId="training-metrics"
+      heading="h3"
+      title="Metrics"
+      sub={
+        <>
+          Per step, a line per phase; history averaged to at most 500 points per series, then live ·{' '}
+          <span data-testid="training-metric-points" data-value={drawn}>
+            {drawn} {drawn === 1 ? 'point' : 'points'} drawn
+          </span>
+          {stored > drawn ? ` of ${stored} stored` : ''}
+          {' · '}
+          <span data-testid="training-live-points" data-value={received}>
+            {received} live
+          </span>
+        </>
+      }
+      aside={
+        <ConnectionBadge
+          state={state}
+          testId="training-metrics-connection"
+          liveLabel={active ? 'Live' : 'Live · run finished'}
+          pulse={state === 'live' && active}
+        />
+      }
+    >
       {error ? <ApiErrorCallout error={error} testId="training-metrics-error" prefix="Live progress failed" /> : null}
 
       <div className="grid grid--tiles">
@@ -103,16 +108,6 @@ export function TrainingMetricsPanel({
           <TrainingMetricChart key={name} name={name} series={series} />
         ))}
       </div>
-    </section>
-  );
-}
-
-function ConnectionBadge({ state, active }: { state: StreamState; active: boolean }) {
-  const tone: Tone = state === 'live' ? 'ok' : state === 'error' ? 'error' : 'neutral';
-  const label = state === 'live' ? (active ? 'Live' : 'Live · run finished') : state === 'error' ? 'Connection error' : 'Connecting…';
-  return (
-    <span data-testid="training-metrics-connection" data-state={state} className={state === 'live' && active ? 'pulse' : undefined}>
-      <StatusBadge tone={tone}>{label}</StatusBadge>
-    </span>
+    </Section>
   );
 }

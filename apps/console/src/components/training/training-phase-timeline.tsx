@@ -90,7 +90,7 @@ export function TrainingPhaseTimeline({
                 <span className="chip" data-testid="training-phase-executor">
                   {p.executor === 'BUILTIN' ? 'built-in' : p.executor === 'COMMAND' ? `command${command ? `: ${command}` : ''}` : 'skip'}
                 </span>
-                <TrainingStatusBadge kind="phase" status={p.status} testId="training-phase-status" />
+                <TrainingStatusBadge status={p.status} testId="training-phase-status" />
                 {p.attempt > 1 ? (
                   <span
                     className="training-attempt"

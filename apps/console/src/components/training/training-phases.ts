@@ -89,21 +89,8 @@ export function isActive(status: TrainingRunStatus): boolean {
   return status === 'QUEUED' || status === 'RUNNING';
 }
 
-export function runTone(status: TrainingRunStatus): Tone {
-  switch (status) {
-    case 'SUCCEEDED':
-      return 'ok';
-    case 'FAILED':
-      return 'error';
-    case 'RUNNING':
-    case 'CANCELLED':
-      return 'warn';
-    default:
-      return 'neutral';
-  }
-}
-
-export function phaseTone(status: TrainingPhaseStatus): Tone {
+/** A run's or a phase's status as a tone: the two share their outcomes. */
+export function statusTone(status: TrainingRunStatus | TrainingPhaseStatus): Tone {
   switch (status) {
     case 'SUCCEEDED':
       return 'ok';

@@ -19,13 +19,15 @@ import { useSocketState } from '@/components/graphql/urql-provider';
 import { ApiErrorCallout } from '@/components/models/api-error-callout';
 import { modelHref } from '@/components/models/model-links';
 import { CopyButton } from '@/components/ui/copy-button';
+import { Section } from '@/components/ui/section';
 import { useMounted } from '@/components/ui/use-mounted';
+import { streamState } from '@/components/ui/stream-state';
 import { useNow } from '@/components/ui/use-now';
 import { apiError, type ApiErrorInfo } from '@/lib/errors';
 import { formatAgo, formatBytes, formatDateTime, formatDurationMs } from '@/lib/format';
 import { figureEntries, TrainingPhaseTimeline } from './training-phase-timeline';
 import { newTrainingRunHref, trainingHref } from './training-links';
-import { TrainingMetricsPanel, type StreamState } from './training-metrics-panel';
+import { TrainingMetricsPanel } from './training-metrics-panel';
 import { addLivePoints, MAX_HISTORY_POINTS, mergeSeries, type LiveSeries } from './training-metrics';
 import { elapsedMs, isActive, PHASE_ORDER, phaseTitle } from './training-phases';
 import { TrainingStatusBadge } from './training-status-badge';
@@ -119,7 +121,7 @@ export function TrainingRunDetailPanel({ id }: { id: string }) {
   }, [active]);
 
   const series = useMemo(() => mergeSeries(run?.metricSeries ?? [], live.series), [run?.metricSeries, live.series]);
-  const stream: StreamState = live.error || socket === 'error' ? 'error' : socket === 'connected' ? 'live' : 'connecting';
+  const stream = streamState(live.error, socket, live.received, false);
 
   const onCancel = async () => {
     setCancelError(null);
@@ -185,18 +187,17 @@ export function TrainingRunDetailPanel({ id }: { id: string }) {
             notice={notice}
           />
 
-          <section className="section" data-testid="training-timeline" aria-labelledby="training-timeline-title">
-            <header className="section__head">
-              <div>
-                <h3 id="training-timeline-title" className="section__title">
-                  Pipeline
-                </h3>
-                <p className="section__sub">
-                  Eight phases in order; each starts when the one before it succeeded.
-                  {active ? '' : ' Retry a failed phase, or resume a finished run from any phase that ran.'}
-                </p>
-              </div>
-            </header>
+          <Section
+            testId="training-timeline"
+            heading="h3"
+            title="Pipeline"
+            sub={
+              <>
+                Eight phases in order; each starts when the one before it succeeded.
+                {active ? '' : ' Retry a failed phase, or resume a finished run from any phase that ran.'}
+              </>
+            }
+          >
             <div className="card timeline-card">
               <TrainingPhaseTimeline
                 run={run}
@@ -206,7 +207,7 @@ export function TrainingRunDetailPanel({ id }: { id: string }) {
                 onRetry={(phase) => void onRetry(phase)}
               />
             </div>
-          </section>
+          </Section>
 
           <TrainingMetricsPanel series={series} received={live.received} state={stream} error={live.error} active={active} />
 

@@ -4,18 +4,10 @@
  */
 import type { TrainingPhaseStatus, TrainingRunStatus } from '@/gql/graphql';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { phaseTone, runTone, statusLabel } from './training-phases';
+import { statusLabel, statusTone } from './training-phases';
 
-export function TrainingStatusBadge({
-  status,
-  kind = 'run',
-  testId,
-}: {
-  status: TrainingRunStatus | TrainingPhaseStatus;
-  kind?: 'run' | 'phase';
-  testId: string;
-}) {
-  const tone = kind === 'run' ? runTone(status as TrainingRunStatus) : phaseTone(status as TrainingPhaseStatus);
+export function TrainingStatusBadge({ status, testId }: { status: TrainingRunStatus | TrainingPhaseStatus; testId: string }) {
+  const tone = statusTone(status);
   return (
     <span className={`training-status${status === 'RUNNING' ? ' pulse' : ''}`} data-testid={testId} data-status={status}>
       <StatusBadge tone={tone}>{statusLabel(status)}</StatusBadge>
