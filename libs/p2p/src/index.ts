@@ -1,5 +1,5 @@
 export * from './transports.js';
-export { createPrng, type Prng } from './prng.js';
+export { createPrng, type Prng } from '@aivillage/models/prng';
 export {
   MAX_NODES, MAX_TTL, indexGraph, bfsHops,
   type Peer, type Link, type LinkTransport, type P2PGraph, type GraphIndex,

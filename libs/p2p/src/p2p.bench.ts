@@ -7,7 +7,7 @@ import { generateTopology } from './topology.js';
 import { indexGraph } from './graph.js';
 import { simulatePropagation } from './propagation.js';
 import { runGuideScenario } from './scenario.js';
-import { createPrng } from './prng.js';
+import { createPrng } from '@aivillage/models/prng';
 
 const mix = { ble: 0.4, htx: 0.3, quic: 0.3 };
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];

@@ -1,5 +1,5 @@
 import { bfsHops, indexGraph, MAX_TTL, peerIndex, type GraphIndex, type P2PGraph } from './graph.js';
-import { createPrng } from './prng.js';
+import { createPrng } from '@aivillage/models/prng';
 
 export interface PropagationOptions {
   readonly source: string;

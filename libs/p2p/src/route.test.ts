@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bestRoute, routeScore, type PathMetrics } from './route.js';
 import { generateTopology, sampleLinkTransport } from './topology.js';
-import { createPrng } from './prng.js';
+import { createPrng } from '@aivillage/models/prng';
 import { TRANSPORT_KINDS } from './transports.js';
 import type { Link, LinkTransport, P2PGraph, Peer } from './graph.js';
 

@@ -1,5 +1,5 @@
 import { MAX_NODES, type Link, type LinkTransport, type P2PGraph, type Peer } from './graph.js';
-import { createPrng, type Prng } from './prng.js';
+import { createPrng, type Prng } from '@aivillage/models/prng';
 import { TRANSPORT_KINDS, TRANSPORTS, type TransportKind } from './transports.js';
 
 export interface TopologyOptions {
