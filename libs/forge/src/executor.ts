@@ -4,6 +4,7 @@
  * state, attempts, checkpoints and progress.
  */
 import type { Logger } from '@aivillage/log';
+import type { EncodedLayer } from '@aivillage/training';
 import type { TrainingPhase } from './phases.js';
 import type { PhaseConfig, RunConfig } from './run-config.js';
 
@@ -11,7 +12,7 @@ import type { PhaseConfig, RunConfig } from './run-config.js';
 export interface Handoff {
   architecture: { inputSize: number; hidden: number[]; classes: number };
   /** Per layer: row-major weight [in, out] and bias, as base64 of float32 bytes. */
-  params: { weight: string; bias: string }[];
+  params: EncodedLayer[];
   /** `ternary` once BitNet Compression ran: later training keeps the weights ternary. */
   quantization: 'none' | 'ternary';
   /** The latest registered artifact of the model. */

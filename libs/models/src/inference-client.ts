@@ -129,11 +129,6 @@ export class InferenceClient {
     await this.#opts.subscriber.subscribe(this.channel);
   }
 
-  /** Requests waiting for a result. */
-  get inFlight(): number {
-    return this.#pending.size;
-  }
-
   /**
    * Runs `inputs` (already checked against the model's signature by the caller) on a worker.
    * Rejects with the worker's coded error, INFERENCE_TIMEOUT or SERVICE_UNAVAILABLE.

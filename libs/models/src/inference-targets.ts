@@ -6,6 +6,7 @@
  * pub/sub, on every other API instance) drops them all. A lookup that raced an invalidation
  * answers its caller but is not kept.
  */
+import { Lru } from '@aivillage/cache';
 import type { ModelVersion } from '@aivillage/db';
 import { badInput } from '@aivillage/errors';
 import type { InferenceModelRef } from './inference-client.js';
@@ -33,7 +34,7 @@ export class InferenceTargets {
   readonly #registry: VersionResolver;
   readonly #ttlMs: number;
   readonly #maxElements: number;
-  readonly #cache = new Map<string, { target: InferenceTarget; until: number }>();
+  readonly #cache = new Lru<InferenceTarget>(10_000);
   readonly #loading = new Map<string, Promise<InferenceTarget>>();
   #generation = 0;
 
@@ -46,7 +47,7 @@ export class InferenceTargets {
   resolve(namespace: string, model: string, selector: { version?: number | null; alias?: string | null }): Promise<InferenceTarget> {
     const key = `${namespace}\u0000${model}\u0000${selector.version ?? ''}\u0000${selector.alias ?? ''}`;
     const hit = this.#cache.get(key);
-    if (hit && hit.until > Date.now()) return Promise.resolve(hit.target);
+    if (hit) return Promise.resolve(hit);
     const pending = this.#loading.get(key);
     if (pending) return pending;
     const generation = this.#generation;
@@ -62,10 +63,7 @@ export class InferenceTargets {
           inputs: v.inputs as unknown as TensorSpec[],
           outputs: v.outputs as unknown as TensorSpec[],
         };
-        if (generation === this.#generation) {
-          if (this.#cache.size >= 10_000) this.#cache.clear();
-          this.#cache.set(key, { target, until: Date.now() + this.#ttlMs });
-        }
+        if (generation === this.#generation) this.#cache.set(key, target, this.#ttlMs);
         return target;
       })
       .finally(() => {

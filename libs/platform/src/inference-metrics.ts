@@ -6,7 +6,7 @@
  * buckets add up, so the fleet p99 is a real p99) into one INFERENCE_METRICS sample per
  * period. Pure functions here; I/O is in SystemMetricsService.
  */
-import { LATENCY_WINDOW_BUCKETS, bucketIndex, percentileOfBuckets } from '@aivillage/metrics';
+import { LATENCY_WINDOW_BUCKETS, LatencyWindow, percentileOfBuckets } from '@aivillage/metrics';
 import type { InferenceMetricsPayload, InferenceModelSample } from '@aivillage/pubsub';
 
 /** One model's window in one instance's report; latency buckets are sparse [index, count] pairs. */
@@ -26,7 +26,7 @@ interface Accumulator {
   errors: number;
   batchRowsSum: number;
   batched: number;
-  counts: Uint32Array;
+  latency: LatencyWindow;
 }
 
 /** The recording side, one per API instance. Keys are `namespace/model`. */
@@ -40,7 +40,7 @@ export class InferenceStats {
       // Bounded: a flood of distinct (nonexistent) model names never reaches here, since
       // only resolved models are recorded; still, cap it.
       if (this.#models.size >= 1000) return;
-      this.#models.set(key, (a = { requests: 0, errors: 0, batchRowsSum: 0, batched: 0, counts: new Uint32Array(LATENCY_WINDOW_BUCKETS) }));
+      this.#models.set(key, (a = { requests: 0, errors: 0, batchRowsSum: 0, batched: 0, latency: new LatencyWindow() }));
     }
     a.requests += 1;
     if (!ok) a.errors += 1;
@@ -48,7 +48,7 @@ export class InferenceStats {
       a.batchRowsSum += batchRows;
       a.batched += 1;
     }
-    a.counts[bucketIndex(ms)]++;
+    a.latency.record(ms);
   }
 
   /** The window so far, and a fresh one. */
@@ -56,7 +56,7 @@ export class InferenceStats {
     const out: InferenceWindows = {};
     for (const [key, a] of this.#models) {
       const latency: [number, number][] = [];
-      for (let i = 0; i < a.counts.length; i++) if (a.counts[i]) latency.push([i, a.counts[i]]);
+      for (const [i, c] of a.latency.counts.entries()) if (c) latency.push([i, c]);
       out[key] = { requests: a.requests, errors: a.errors, batchRowsSum: a.batchRowsSum, batched: a.batched, latency };
     }
     this.#models.clear();

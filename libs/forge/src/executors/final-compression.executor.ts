@@ -33,7 +33,7 @@ export const finalCompressionExecutor: PhaseExecutor = {
         retention: best === null ? null : round(retention(m.testAccuracy, best)),
         modelVersion: m.artifact.version,
       },
-      output: toHandoff({ ...model, quantization: model.quantization }, m.artifact),
+      output: toHandoff(model, m.artifact),
     };
   },
 };

@@ -22,7 +22,7 @@ export function toTrainingRun(r: TrainingRun & { namespace: { name: string } }):
 
 export function toTrainingPhase(p: Omit<TrainingPhaseExecution, 'output' | 'checkpoint'>): TrainingPhaseExecutionType {
   return {
-    id: p.id, runId: p.runId, phase: p.phase as TrainingPhaseExecutionType['phase'], position: p.position,
+    id: p.id, runId: p.runId, phase: p.phase, position: p.position,
     executor: EXECUTORS[p.executor] ?? TrainingExecutor.SKIP, status: p.status as TrainingPhaseExecutionType['status'],
     attempt: p.attempt, startedAt: p.startedAt, finishedAt: p.finishedAt,
     durationMs: p.status === 'RUNNING' || p.finishedAt ? duration(p.startedAt, p.finishedAt) : null,

@@ -78,7 +78,7 @@ export class TrainingRunResolver {
   @Query(() => [TrainingPhaseInfo], { description: 'The pipeline\'s phases in order, with their built-in executors and default settings' })
   trainingPhases(): TrainingPhaseInfo[] {
     return TRAINING_PHASES.map((phase) => ({
-      phase: phase as TrainingPhase,
+      phase,
       title: PHASE_INFO[phase].title,
       builtin: PHASE_INFO[phase].builtin,
       defaultSettings: PHASE_INFO[phase].builtin ? phaseSettingsSchemas[phase].parse({}) : null,

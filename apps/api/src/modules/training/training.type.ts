@@ -1,18 +1,11 @@
+import { TRAINING_PHASES, type TrainingPhase as ForgePhase } from '@aivillage/forge';
 import { JSONResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PageInfo } from '../access/access.type.js';
 
-/** The Agent Forge phases, in pipeline order (the public contract names them). */
-export enum TrainingPhase {
-  COGNATE = 'COGNATE',
-  EVOMERGE = 'EVOMERGE',
-  QUIET_STAR = 'QUIET_STAR',
-  BITNET_COMPRESSION = 'BITNET_COMPRESSION',
-  FORGE_TRAINING = 'FORGE_TRAINING',
-  TOOL_PERSONA_BAKING = 'TOOL_PERSONA_BAKING',
-  ADAS = 'ADAS',
-  FINAL_COMPRESSION = 'FINAL_COMPRESSION',
-}
+/** The Agent Forge phases, in pipeline order (the public contract names them): libs/forge's list. */
+export const TrainingPhase = Object.fromEntries(TRAINING_PHASES.map((p) => [p, p])) as { [P in ForgePhase]: P };
+export type TrainingPhase = ForgePhase;
 registerEnumType(TrainingPhase, { name: 'TrainingPhase', description: 'The phases of the Agent Forge pipeline, in order' });
 
 export enum TrainingRunStatus {
