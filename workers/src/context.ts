@@ -3,6 +3,7 @@ import type { WorkerConfig } from '@aivillage/config';
 import type { PrismaClient } from '@aivillage/db';
 import type { Logger } from '@aivillage/log';
 import type { Registry } from '@aivillage/metrics';
+import type { MeshSimulationRunner } from '@aivillage/p2p/worker';
 import type { PhaseRunner } from '@aivillage/forge/worker';
 import type { InferenceWorkerService } from '@aivillage/models/runtime';
 import type { QueueSet } from '@aivillage/queues';
@@ -20,4 +21,6 @@ export interface WorkerContext {
   inference(): InferenceWorkerService;
   /** The training phase runner, created on first use (loads the training math); one per process. */
   training(): PhaseRunner;
+  /** Mesh generation and gossip simulation (libs/p2p); one per process. */
+  mesh(): MeshSimulationRunner;
 }

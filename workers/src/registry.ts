@@ -10,12 +10,13 @@ import type { Job } from 'bullmq';
 import type { WorkerContext } from './context.js';
 import { inferenceHandlers } from './processors/inference.processor.js';
 import { onTrainingJobFailed, trainingHandlers } from './processors/training.processor.js';
+import { p2pHandlers } from './processors/p2p.processor.js';
 import { maintenanceHandlers } from './processors/maintenance.processor.js';
 
 export interface QueueRegistration<Q extends QueueName> {
   handlers: JobHandlers<Q>;
   /** Repeatable jobs, upserted at start-up by id (idempotent across worker processes). */
-  schedules?: { id: string; everyMs: number; job: keyof JobHandlers<Q> & string }[];
+  schedules?: { id: string; everyMs: number | ((config: WorkerConfig) => number); job: keyof JobHandlers<Q> & string }[];
   /** Jobs one process runs at once (default WORKER_CONCURRENCY). */
   concurrency?: (config: WorkerConfig) => number;
   /** Stalled-job check period (default 30 s). */
@@ -29,7 +30,15 @@ export interface QueueRegistration<Q extends QueueName> {
 export const registrations = {
   maintenance: {
     handlers: maintenanceHandlers,
-    schedules: [{ id: 'rollup-system-metrics', everyMs: 60_000, job: 'rollup-system-metrics' }],
+    schedules: [
+      { id: 'rollup-system-metrics', everyMs: 60_000, job: 'rollup-system-metrics' },
+      { id: 'sweep-peers', everyMs: (config) => Math.max(1000, Math.round(config.P2P_PEER_TIMEOUT_MS / 3)), job: 'sweep-peers' },
+    ],
+  },
+  p2p: {
+    handlers: p2pHandlers,
+    // Simulations are CPU-bound: one at a time per process.
+    concurrency: () => 1,
   },
   inference: {
     handlers: inferenceHandlers,

@@ -44,7 +44,7 @@ describe('worker runtime', () => {
   });
 
   test('WORKER_QUEUES selects queues and rejects unknown names', () => {
-    assert.deepEqual(selectQueues('*'), ['maintenance', 'inference', 'training']);
+    assert.deepEqual(selectQueues('*'), ['maintenance', 'inference', 'training', 'p2p']);
     assert.deepEqual(selectQueues('inference'), ['inference']);
     assert.deepEqual(selectQueues(' maintenance '), ['maintenance']);
     assert.throws(() => selectQueues('maintenance,gpu-magic'), /unknown queues: gpu-magic/);
@@ -54,7 +54,7 @@ describe('worker runtime', () => {
     const live = await liveWorkers(redis, prefix, 1000);
     assert.equal(live.length, 1);
     assert.equal(live[0].id, runtime.id);
-    assert.deepEqual(live[0].queues, ['maintenance', 'inference', 'training']);
+    assert.deepEqual(live[0].queues, ['maintenance', 'inference', 'training', 'p2p']);
   });
 
   test('the rollup job writes one row per minute of samples, idempotently', async () => {
@@ -94,8 +94,8 @@ describe('worker runtime', () => {
     await assert.rejects(queues.add('maintenance', 'rollup-system-metrics', { until: 'soon' } as never), /datetime|Invalid/i);
   });
 
-  test('the rollup runs on a repeatable schedule registered once however many workers start', async () => {
+  test('the rollup and the peer sweep run on repeatable schedules registered once however many workers start', async () => {
     const schedulers = await queues.get('maintenance').getJobSchedulers();
-    assert.deepEqual(schedulers.map((s) => s.key ?? s.id), ['rollup-system-metrics']);
+    assert.deepEqual(schedulers.map((s) => s.key ?? s.id).sort(), ['rollup-system-metrics', 'sweep-peers']);
   });
 });

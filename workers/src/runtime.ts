@@ -12,6 +12,7 @@ import { createPrisma, type PrismaClient } from '@aivillage/db';
 import { createLogger, type Logger } from '@aivillage/log';
 import { createRegistry } from '@aivillage/metrics';
 import { StorageQuotaService } from '@aivillage/auth';
+import { MeshSimulationRunner } from '@aivillage/p2p/worker';
 import { builtinExecutors, CommandExecutor, PhaseRunner } from '@aivillage/forge/worker';
 import { ArtifactStore, ModelRegistryService } from '@aivillage/models';
 import { publishTopic } from '@aivillage/pubsub';
@@ -48,6 +49,7 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
   const metrics = createRegistry('worker');
   let inference: InferenceWorkerService | null = null;
   let training: PhaseRunner | null = null;
+  let mesh: MeshSimulationRunner | null = null;
   const ctx: WorkerContext = {
     config,
     prisma,
@@ -87,6 +89,10 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
       }
       return training;
     },
+    mesh() {
+      mesh ??= new MeshSimulationRunner({ prisma });
+      return mesh;
+    },
   };
   const heartbeat = new WorkerHeartbeat(redis, config.REDIS_PREFIX, id, served, config.WORKER_HEARTBEAT_MS, () => metrics.getMetricsAsJSON());
   const workers: Worker[] = [];
@@ -118,7 +124,7 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
         worker.on('error', (err) => log.error({ queue, err }, 'worker error'));
         workers.push(worker);
         for (const s of registration.schedules ?? []) {
-          await queues.get(queue).upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.job, data: {} });
+          await queues.get(queue).upsertJobScheduler(s.id, { every: typeof s.everyMs === 'function' ? s.everyMs(config) : s.everyMs }, { name: s.job, data: {} });
         }
       }
       await Promise.all(workers.map((w) => w.waitUntilReady()));

@@ -9,6 +9,7 @@ import type { PrismaClient } from '@aivillage/db';
 import type { Logger } from '@aivillage/log';
 import type { TrainingRunService } from '@aivillage/forge';
 import type { ArtifactStore, InferenceClient, InferenceTargets, ModelRegistryService } from '@aivillage/models';
+import type { MeshSimulationService, PeerRegistryService, PeerTelemetryService } from '@aivillage/p2p';
 import type { PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
 import type { PlatformPubSub } from '@aivillage/pubsub';
 import type { QueueSet } from '@aivillage/queues';
@@ -40,6 +41,12 @@ export interface AppDeps {
   inferenceTargets: InferenceTargets;
   /** Training runs: start, cancel, retry, reads. */
   training: TrainingRunService;
+  /** The P2P mesh registry: peers, routes, status. */
+  peers: PeerRegistryService;
+  /** Signed heartbeats and link reports. */
+  peerTelemetry: PeerTelemetryService;
+  /** Mesh generation and propagation simulations (queued to workers). */
+  meshSimulation: MeshSimulationService;
 }
 
 /** Mutable per-request facts the HTTP metrics middleware reads after the response. */

@@ -4,7 +4,7 @@
  * order, so a list of N rows never costs N queries. Domains add their loaders here.
  */
 import DataLoader from 'dataloader';
-import type { ModelVersion, Namespace, PrismaClient, TrainingPhaseExecution } from '@aivillage/db';
+import type { ModelVersion, Namespace, Peer, PeerLink, PrismaClient, TrainingPhaseExecution } from '@aivillage/db';
 import type { ModelRegistryService } from '@aivillage/models';
 
 /** Orders rows to match `keys` (missing keys → null), as DataLoader requires. */
@@ -33,6 +33,9 @@ export function createLoaders({ prisma, models }: { prisma: PrismaClient; models
   let modelAliases: Loader<string, AliasRows>;
   let trainingPhases: Loader<string, PhaseRow[]>;
   let trainingArtifactsByRun: Loader<string, ModelVersion[]>;
+  let peerById: Loader<string, Peer | null>;
+  let peerLinksOut: Loader<string, PeerLink[]>;
+  let peerLinksIn: Loader<string, PeerLink[]>;
   return {
     get namespaceById() {
       return (namespaceById ??= new DataLoader(async (ids: readonly string[]) =>
@@ -57,6 +60,24 @@ export function createLoaders({ prisma, models }: { prisma: PrismaClient; models
     get trainingArtifactsByRun() {
       return (trainingArtifactsByRun ??= new DataLoader(async (ids: readonly string[]) =>
         groupBy(ids, await prisma.modelVersion.findMany({ where: { trainingRunId: { in: [...ids] } }, orderBy: { createdAt: 'asc' } }), (v) => v.trainingRunId!),
+      ));
+    },
+    /** Peers by id (callers check visibility: a link's ends share its namespace). */
+    get peerById() {
+      return (peerById ??= new DataLoader(async (ids: readonly string[]) =>
+        inKeyOrder(ids, await prisma.peer.findMany({ where: { id: { in: [...ids] } } }), (p) => p.id),
+      ));
+    },
+    /** Links a peer reports (from it), by peer id, fastest first per transport. */
+    get peerLinksOut() {
+      return (peerLinksOut ??= new DataLoader(async (ids: readonly string[]) =>
+        groupBy(ids, await prisma.peerLink.findMany({ where: { fromPeerId: { in: [...ids] } }, orderBy: [{ transport: 'asc' }, { latencyMs: 'asc' }] }), (l) => l.fromPeerId),
+      ));
+    },
+    /** Links other peers report towards a peer, by peer id. */
+    get peerLinksIn() {
+      return (peerLinksIn ??= new DataLoader(async (ids: readonly string[]) =>
+        groupBy(ids, await prisma.peerLink.findMany({ where: { toPeerId: { in: [...ids] } }, orderBy: [{ transport: 'asc' }, { latencyMs: 'asc' }] }), (l) => l.toPeerId),
       ));
     },
   };

@@ -8,12 +8,13 @@ import { AccessResolver, ApiKeyFieldsResolver } from './modules/access/access.re
 import { ModelResolver, ModelVersionFieldsResolver } from './modules/models/model.resolver.js';
 import { InferenceResolver } from './modules/models/inference.resolver.js';
 import { TrainingPhaseFieldsResolver, TrainingRunResolver } from './modules/training/training.resolver.js';
+import { MeshSimulationResolver, PeerLinkFieldsResolver, PeerResolver } from './modules/peers/peer.resolver.js';
 import { NamespaceResolver } from './modules/namespaces/namespace.resolver.js';
 import { PlatformResolver } from './modules/platform/platform.resolver.js';
 
 export const resolvers = [
   PlatformResolver, NamespaceResolver, AccessResolver, ApiKeyFieldsResolver, ModelResolver, ModelVersionFieldsResolver, InferenceResolver,
-  TrainingRunResolver, TrainingPhaseFieldsResolver,
+  TrainingRunResolver, TrainingPhaseFieldsResolver, PeerResolver, PeerLinkFieldsResolver, MeshSimulationResolver,
 ] as const;
 
 export function buildApiSchema(): Promise<GraphQLSchema> {

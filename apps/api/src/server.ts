@@ -24,15 +24,17 @@ import type { Redis } from 'ioredis';
 import { createLogger, type Logger } from '@aivillage/log';
 import { createHttpMetrics, createRegistry, LabelLimiter, type Registry } from '@aivillage/metrics';
 import { TrainingRunService } from '@aivillage/forge';
+import { MeshSimulationService, P2PRates, PeerGraphCache, PeerGraphVersions, PeerRegistryService, PeerTelemetryService } from '@aivillage/p2p';
 import { ArtifactStore, InferenceClient, InferenceTargets, ModelRegistryService } from '@aivillage/models';
 import { liveWorkerMetrics, liveWorkers, PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
-import { createPlatformPubSub } from '@aivillage/pubsub';
+import { createPlatformPubSub, type PeerEventPayload } from '@aivillage/pubsub';
 import { createRedis, QueueSet } from '@aivillage/queues';
 import { createContext, type AppDeps, type Context, type RequestInfo } from './context.js';
 import { authRoutes } from './http/auth-routes.js';
 import { bodyErrorHandler } from './http/body-errors.js';
 import { debugRoutes } from './http/debug-routes.js';
 import { modelUploadRoutes } from './http/model-upload.routes.js';
+import { p2pRoutes } from './http/p2p.routes.js';
 import { responseCachePlugin } from './http/response-cache.plugin.js';
 import { requireAuth, sendError } from './http/edge-auth.js';
 import { enforceOperationLimits } from './http/operation-limits.js';
@@ -146,6 +148,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     config, prisma, redis, queues, pubsub, log, platformStatus, systemMetrics, auth, access, audit, admission, storage, artifacts, models,
     inference, inferenceTargets,
     training: new TrainingRunService({ prisma, queues, pubsub, commands: Object.keys(config.TRAINING_COMMANDS) }),
+    ...createP2P(config, { prisma, redis, queues, pubsub, registry }),
   };
   const allowedOrigins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   /** AUTH_DISABLED (benchmarks only, refused in production): everyone acts as this. */
@@ -293,6 +296,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     res.send(await merged.metrics());
   });
   app.use('/v1/debug', edge, debugRoutes({ prisma, statements, responseCache }));
+  app.use('/v1/p2p', edge, p2pRoutes(deps));
   app.use('/v1/models', edge, modelUploadRoutes({ store: artifacts, maxBytes: config.MODEL_UPLOAD_MAX_BYTES, log }));
   app.use('/v1/auth', corsForConsole, authRoutes({ auth, audit, admission, allowedOrigins, cookieSecure: config.COOKIE_SECURE, log }));
   app.use(bodyErrorHandler);
@@ -387,4 +391,41 @@ function createInference(
     },
   });
   return Object.assign(client, { subscriber });
+}
+
+/**
+ * The P2P mesh services of one API process: a graph cache that follows the namespaces' graph
+ * versions in Redis, the telemetry pipeline with its Prometheus series, and the simulator front.
+ */
+function createP2P(
+  config: ApiConfig,
+  d: { prisma: PrismaClient; redis: Redis; queues: QueueSet; pubsub: ReturnType<typeof createPlatformPubSub>; registry: Registry },
+): Pick<AppDeps, 'peers' | 'peerTelemetry' | 'meshSimulation'> {
+  const versions = new PeerGraphVersions(d.redis, config.REDIS_PREFIX);
+  const rates = new P2PRates(d.redis, config.REDIS_PREFIX);
+  const graphs = new PeerGraphCache({ prisma: d.prisma, versions });
+  const publish = (namespace: string, events: PeerEventPayload[]) => d.pubsub.publish('PEER_EVENTS', { namespace, events });
+  const messages = new Counter({
+    name: 'aivillage_p2p_messages_total',
+    help: 'Signed peer messages by kind and outcome (accepted, or the reason they were refused)',
+    labelNames: ['kind', 'outcome'],
+    registers: [d.registry],
+  });
+  const latency = new Histogram({
+    name: 'p2p_message_latency_seconds',
+    help: 'One-hop message latency as peers measure and report it on their links',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [d.registry],
+  });
+  const telemetry = new PeerTelemetryService({
+    prisma: d.prisma, redis: d.redis, redisPrefix: config.REDIS_PREFIX, versions, rates,
+    linkHistory: config.P2P_LINK_HISTORY, maxClockSkewMs: config.P2P_MAX_CLOCK_SKEW_MS, publish,
+    onMessage: (kind, outcome, count) => messages.inc({ kind, outcome }, count),
+    onLinkLatency: (ms) => latency.observe(ms / 1000),
+  });
+  return {
+    peerTelemetry: telemetry,
+    peers: new PeerRegistryService({ prisma: d.prisma, versions, graphs, rates, publish, onRemoved: (id) => telemetry.forget(id) }),
+    meshSimulation: new MeshSimulationService({ prisma: d.prisma, queues: d.queues, maxNodes: config.P2P_MAX_SIM_NODES }),
+  };
 }

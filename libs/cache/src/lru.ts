@@ -18,6 +18,10 @@ export class Lru<V> {
     while (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
   }
 
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
   get size() {
     return this.map.size;
   }

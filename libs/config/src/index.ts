@@ -53,6 +53,8 @@ export const baseConfigSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** A peer with no heartbeat for this long is OFFLINE (and leaves routes); workers sweep every P2P_PEER_TIMEOUT_MS / 3. */
+  P2P_PEER_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
 });
 
 export const apiConfigSchema = baseConfigSchema.extend({
@@ -92,6 +94,14 @@ export const apiConfigSchema = baseConfigSchema.extend({
    * they are all out leave together as the next job (bigger batches under load).
    */
   INFERENCE_MAX_JOBS_IN_FLIGHT: z.coerce.number().int().min(1).max(1024).default(4),
+  /** Largest mesh `generateMeshTopology` accepts (the simulator itself stops at 100,000). */
+  P2P_MAX_SIM_NODES: z.coerce.number().int().min(2).max(100_000).default(20_000),
+  /** Link reports kept per link (a ring buffer: older ones are overwritten). */
+  P2P_LINK_HISTORY: z.coerce.number().int().min(1).max(10_000).default(120),
+  /** Signed peer messages whose timestamp is further than this from the server's clock are refused. */
+  P2P_MAX_CLOCK_SKEW_MS: z.coerce.number().int().min(1000).default(300_000),
+  /** Most signed messages in one POST /v1/p2p/messages. */
+  P2P_MESSAGE_BATCH_MAX: z.coerce.number().int().min(1).max(100_000).default(2000),
 }).refine((c) => !(c.AUTH_DISABLED && c.NODE_ENV === 'production'), {
   message: 'AUTH_DISABLED=true is not allowed when NODE_ENV=production',
   path: ['AUTH_DISABLED'],

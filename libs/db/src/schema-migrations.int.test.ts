@@ -153,6 +153,46 @@ test('every model in schema.prisma can be written and read back through the Pris
         await prisma.model.delete({ where: { id: version.modelId } });
         assert.equal(await prisma.modelVersion.count({ where: { modelId: version.modelId } }), 0, 'deleting a model cascades to versions and aliases');
       },
+      Peer: async () => {
+        const ns = await prisma.namespace.findUniqueOrThrow({ where: { name: 'mig-test' } });
+        const created = await prisma.peer.create({
+          data: {
+            namespaceId: ns.id, publicKey: new Uint8Array(32).fill(7), displayName: 'phone', deviceClass: 'MOBILE', region: 'eu',
+            transports: [{ transport: 'BLE', address: 'ble://aa' }], batteryPercent: 55.5, status: 'ONLINE', lastSeq: 9_000_000_000n, heartbeats: 3n, lastSeenAt: new Date(),
+          },
+        });
+        assert.deepEqual(await prisma.peer.findUniqueOrThrow({ where: { publicKey: new Uint8Array(32).fill(7) } }), created);
+        await assert.rejects(prisma.peer.create({ data: { namespaceId: ns.id, publicKey: new Uint8Array(32).fill(7), displayName: 'twin', deviceClass: 'DESKTOP', transports: [] } }), 'public keys are unique');
+      },
+      PeerLink: async () => {
+        const a = await prisma.peer.findFirstOrThrow({ where: { displayName: 'phone' } });
+        const b = await prisma.peer.create({ data: { namespaceId: a.namespaceId, publicKey: new Uint8Array(32).fill(8), displayName: 'server', deviceClass: 'SERVER', transports: [] } });
+        const created = await prisma.peerLink.create({
+          data: { namespaceId: a.namespaceId, fromPeerId: a.id, toPeerId: b.id, transport: 'QUIC', latencyMs: 4.5, throughputMbps: 800, successRate: 0.99, reports: 2, updatedAt: new Date() },
+        });
+        assert.deepEqual(await prisma.peerLink.findUniqueOrThrow({ where: { fromPeerId_toPeerId_transport: { fromPeerId: a.id, toPeerId: b.id, transport: 'QUIC' } } }), created);
+      },
+      PeerLinkSample: async () => {
+        const link = await prisma.peerLink.findFirstOrThrow({ where: { transport: 'QUIC' } });
+        const created = await prisma.peerLinkSample.create({ data: { linkId: link.id, slot: 3, at: new Date(), latencyMs: 4, throughputMbps: 750, successRate: 0.98 } });
+        assert.deepEqual(await prisma.peerLinkSample.findUniqueOrThrow({ where: { linkId_slot: { linkId: link.id, slot: 3 } } }), created);
+        await prisma.peer.delete({ where: { id: link.toPeerId } });
+        assert.equal(await prisma.peerLinkSample.count({ where: { linkId: link.id } }), 0, 'deleting a peer cascades to its links and their history');
+      },
+      MeshTopology: async () => {
+        const ns = await prisma.namespace.findUniqueOrThrow({ where: { name: 'mig-test' } });
+        const created = await prisma.meshTopology.create({
+          data: { namespaceId: ns.id, name: 'mesh', params: { nodes: 100, degree: 6, seed: 1 }, status: 'SUCCEEDED', stats: { links: 300 }, graph: { peers: [] }, durationMs: 12.5, finishedAt: new Date() },
+        });
+        assert.deepEqual(await prisma.meshTopology.findUniqueOrThrow({ where: { id: created.id } }), created);
+      },
+      PropagationSimulation: async () => {
+        const topology = await prisma.meshTopology.findFirstOrThrow({ where: { name: 'mesh' } });
+        const created = await prisma.propagationSimulation.create({
+          data: { namespaceId: topology.namespaceId, topologyId: topology.id, input: { ttl: 7 }, status: 'FAILED', error: 'e', result: { reachability: 1 }, durationMs: 3, startedAt: new Date(), finishedAt: new Date() },
+        });
+        assert.deepEqual(await prisma.propagationSimulation.findUniqueOrThrow({ where: { id: created.id } }), created);
+      },
       SystemMetricRollup: async () => {
         const data = {
           bucketStart: new Date('2026-01-01T00:01:00Z'), samples: 60, instancesMax: 2, cpuPercentAvg: 12.5,

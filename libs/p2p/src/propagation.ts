@@ -50,16 +50,8 @@ export interface PropagationResult {
   readonly reachability: number;
 }
 
-/**
- * Discrete-event gossip: a priority queue of arrivals ordered by (time, send order). A peer
- * forwards once, on first reception, to its live neighbours except the sender (or `fanout` of
- * them at random) while hops < ttl. Failed peers are known dead (keep-alive), so nobody
- * transmits to them. Hop delay = set-up (first use of that link-transport connection, in
- * either direction) + latency + size / throughput, over the link's fastest transport at send
- * time. Same options ⇒ same result.
- */
-export function simulatePropagation(graph: P2PGraph | GraphIndex, options: PropagationOptions): PropagationResult {
-  const ix = 'offsets' in graph ? graph : indexGraph(graph);
+/** Throws a RangeError naming the first invalid option, except `source` (checked against the graph). */
+export function checkPropagationOptions(options: Omit<PropagationOptions, 'source'>): void {
   const { ttl, failureRate, seed } = options;
   if (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL) {
     throw new RangeError(`ttl must be an integer in [0, ${MAX_TTL}], got ${ttl}`);
@@ -74,6 +66,23 @@ export function simulatePropagation(graph: P2PGraph | GraphIndex, options: Propa
   }
   const size = options.messageSize ?? 1024;
   if (!Number.isFinite(size) || size <= 0) throw new RangeError(`messageSize must be > 0 bytes, got ${size}`);
+}
+
+
+/**
+ * Discrete-event gossip: a priority queue of arrivals ordered by (time, send order). A peer
+ * forwards once, on first reception, to its live neighbours except the sender (or `fanout` of
+ * them at random) while hops < ttl. Failed peers are known dead (keep-alive), so nobody
+ * transmits to them. Hop delay = set-up (first use of that link-transport connection, in
+ * either direction) + latency + size / throughput, over the link's fastest transport at send
+ * time. Same options ⇒ same result.
+ */
+export function simulatePropagation(graph: P2PGraph | GraphIndex, options: PropagationOptions): PropagationResult {
+  const ix = 'offsets' in graph ? graph : indexGraph(graph);
+  checkPropagationOptions(options);
+  const { ttl, failureRate, seed } = options;
+  const fanout = options.fanout ?? Infinity;
+  const size = options.messageSize ?? 1024;
   const src = peerIndex(ix, options.source, 'source');
   const n = ix.n;
   const prng = createPrng(seed);

@@ -52,7 +52,8 @@ export function sampleLinkTransport(kind: TransportKind, prng: Prng): LinkTransp
  * 20-connection limit), and with probability `multiTransport` a second one; the figures are
  * sampled uniformly from the transport models. Same options ⇒ same graph.
  */
-export function generateTopology(options: TopologyOptions): P2PGraph {
+/** Throws a RangeError naming the first invalid option (what generateTopology checks before any work). */
+export function checkTopologyOptions(options: TopologyOptions): void {
   const { nodes: n, degree, seed } = options;
   if (!Number.isInteger(n) || n < 2 || n > MAX_NODES) {
     throw new RangeError(`nodes must be an integer in [2, ${MAX_NODES}], got ${n}`);
@@ -63,12 +64,17 @@ export function generateTopology(options: TopologyOptions): P2PGraph {
   }
   if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
   checkFractions('transportMix', options.transportMix);
+  checkFractions('deviceMix', options.deviceMix ?? { mobile: 0.3, fixed: 0.7 });
+  checkProb('rewire', options.rewire ?? 0.3);
+  checkProb('multiTransport', options.multiTransport ?? 0.3);
+}
+
+export function generateTopology(options: TopologyOptions): P2PGraph {
+  checkTopologyOptions(options);
+  const { nodes: n, degree, seed } = options;
   const deviceMix = options.deviceMix ?? { mobile: 0.3, fixed: 0.7 };
-  checkFractions('deviceMix', deviceMix);
   const rewire = options.rewire ?? 0.3;
-  checkProb('rewire', rewire);
   const multi = options.multiTransport ?? 0.3;
-  checkProb('multiTransport', multi);
 
   const prng = createPrng(seed);
   const peers: Peer[] = [];

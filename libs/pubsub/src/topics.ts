@@ -69,10 +69,27 @@ export interface TrainingProgressPayload {
   points?: { phase: string; step: number; name: string; value: number }[];
 }
 
+/** Something that happened in a namespace's P2P mesh. */
+export interface PeerEventPayload {
+  kind: 'REGISTERED' | 'JOINED' | 'LEFT' | 'REMOVED' | 'LINK_CHANGED';
+  peerId: string;
+  /** ISO time. */
+  at: string;
+  /** LINK_CHANGED: the link's current figures (new link, or latency/throughput/success moved ≥ 20%). */
+  link?: { toPeerId: string; transport: string; latencyMs: number; throughputMbps: number; successRate: number; isNew: boolean };
+}
+
+/** The events of one write (one message batch or one sweep), per namespace: one publish, not one per event. */
+export interface PeerEventsPayload {
+  namespace: string;
+  events: PeerEventPayload[];
+}
+
 export interface Topics {
   SYSTEM_METRICS: SystemMetricsPayload;
   TRAINING_PROGRESS: TrainingProgressPayload;
   INFERENCE_METRICS: InferenceMetricsPayload;
   MODEL_CHANGED: ModelChangedPayload;
+  PEER_EVENTS: PeerEventsPayload;
 }
 export type TopicName = keyof Topics;

@@ -30,6 +30,8 @@ export const queueJobs = {
       /** Roll up samples older than this ISO time; defaults to the start of the current minute. */
       until: z.string().datetime().optional(),
     }),
+    /** Marks peers without a recent heartbeat OFFLINE and announces that they left. */
+    'sweep-peers': z.object({}),
   },
   /**
    * Inference on the worker fleet (the design's GPU workers). One job carries every request
@@ -66,6 +68,14 @@ export const queueJobs = {
       phase: z.enum(['COGNATE', 'EVOMERGE', 'QUIET_STAR', 'BITNET_COMPRESSION', 'FORGE_TRAINING', 'TOOL_PERSONA_BAKING', 'ADAS', 'FINAL_COMPRESSION']),
       generation: z.number().int().positive(),
     }),
+  },
+  /**
+   * The P2P mesh simulator (libs/p2p): generating a mesh and running a gossip simulation on it
+   * (or on the registered peers). The rows hold the parameters; the jobs name the rows.
+   */
+  p2p: {
+    'generate-topology': z.object({ topologyId: z.string().uuid() }),
+    'simulate-propagation': z.object({ simulationId: z.string().uuid() }),
   },
 } as const satisfies Record<string, Record<string, z.ZodType>>;
 

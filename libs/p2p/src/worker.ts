@@ -1,0 +1,2 @@
+/** Worker-side entry: the mesh simulation runner. */
+export * from './mesh-simulation.runner.js';
