@@ -3,6 +3,7 @@
  * between peers, summarise the mesh (p2pStatus) and sweep silent peers OFFLINE. Telemetry
  * (heartbeats, link reports) is peer-telemetry.service.ts.
  */
+import { Lru } from '@aivillage/cache';
 import { AppError, ErrorCode, badInput, conflict, notFound } from '@aivillage/errors';
 import { Prisma, type Peer, type PrismaClient } from '@aivillage/db';
 import type { PeerEventPayload } from '@aivillage/pubsub';
@@ -69,7 +70,14 @@ export interface P2PStatus {
   problems: string[];
 }
 
+interface PeerHome {
+  namespaceId: string;
+  namespace: string;
+}
+
 export class PeerRegistryService {
+  private readonly homes = new Lru<PeerHome>(200_000);
+
   constructor(private readonly deps: PeerRegistryDeps) {}
 
   async register(input: RegisterPeerInput): Promise<Peer> {
@@ -112,6 +120,7 @@ export class PeerRegistryService {
     const ns = await this.deps.prisma.namespace.findUniqueOrThrow({ where: { id: peer.namespaceId }, select: { name: true } });
     await this.deps.prisma.peer.delete({ where: { id } });
     this.deps.onRemoved?.(id);
+    this.homes.delete(id);
     await this.deps.versions.bump([peer.namespaceId]);
     this.deps.graphs?.invalidate(peer.namespaceId);
     await this.deps.publish(ns.name, [{ kind: 'REMOVED', peerId: id, at: new Date().toISOString() }]);
@@ -151,30 +160,54 @@ export class PeerRegistryService {
 
   /**
    * Best route of at most ROUTE_MAX_HOPS hops between two ONLINE peers of one namespace, with
-   * alternatives. NO_ROUTE (with `reason`) when there is none; NOT_FOUND for an unknown peer.
+   * alternatives. NO_ROUTE (with `reason`) when there is none; NOT_FOUND for a peer that does
+   * not exist or that the caller may not see (`canSee(namespace)`).
+   *
+   * The hot path touches no database: a peer's namespace never changes, so it is cached, and
+   * the graph comes from the cache (one Redis GET every 250 ms at most).
    */
   async route(
     input: { from: string; to: string; messageSize: number; alternatives?: number },
-    visible: Prisma.PeerWhereInput,
-  ): Promise<{ best: Route; alternatives: readonly Route[]; namespaceId: string; graphBuiltAt: number }> {
+    canSee: (namespace: string) => boolean,
+  ): Promise<{ best: Route; alternatives: readonly Route[]; namespaceId: string; graphBuiltAt: number; searchMs: number }> {
     if (!Number.isInteger(input.messageSize) || input.messageSize < 1 || input.messageSize > MAX_MESSAGE_SIZE) {
       throw badInput(`messageSize must be 1 to ${MAX_MESSAGE_SIZE} bytes`, { field: 'messageSize' });
     }
     if (input.from === input.to) throw badInput('from and to must be different peers', { field: 'to' });
-    const [from, to] = await Promise.all([this.get(input.from, visible), this.get(input.to, visible)]);
-    if (from.namespaceId !== to.namespaceId) throw noRoute('from and to are in different namespaces (meshes)', 'different-namespaces');
-    if (!this.deps.graphs) throw new Error('PeerRegistryService.route needs a graph cache');
-    const snap = await this.deps.graphs.get(from.namespaceId);
-    for (const [end, field] of [[from, 'from'], [to, 'to']] as const) {
-      if (!snap.index.idOf.has(end.id)) throw noRoute(`${field} peer ${end.id} is ${snap.offline.get(end.id) ?? end.status}: only ONLINE peers route`, 'peer-offline');
+    const [from, to] = await Promise.all([this.homeOf(input.from), this.homeOf(input.to)]);
+    for (const [home, id] of [[from, input.from], [to, input.to]] as const) {
+      if (!home || !canSee(home.namespace)) throw notFound('Peer', id);
     }
-    const result = bestRoute(snap.index, from.id, to.id, { messageSize: input.messageSize, maxHops: ROUTE_MAX_HOPS, alternatives: input.alternatives ?? 3 });
+    if (from!.namespaceId !== to!.namespaceId) throw noRoute('from and to are in different namespaces (meshes)', 'different-namespaces');
+    if (!this.deps.graphs) throw new Error('PeerRegistryService.route needs a graph cache');
+    const snap = await this.deps.graphs.get(from!.namespaceId);
+    for (const [id, field] of [[input.from, 'from'], [input.to, 'to']] as const) {
+      if (snap.index.idOf.has(id)) continue;
+      const row = await this.deps.prisma.peer.findUnique({ where: { id }, select: { status: true } });
+      if (!row) throw notFound('Peer', id);
+      throw noRoute(`${field} peer ${id} is ${row.status}: only ONLINE peers route`, 'peer-offline');
+    }
+    const t0 = performance.now();
+    const result = bestRoute(snap.index, input.from, input.to, { messageSize: input.messageSize, maxHops: ROUTE_MAX_HOPS, alternatives: input.alternatives ?? 3 });
+    const searchMs = performance.now() - t0;
     if (!result.found) {
       throw result.reason === 'disconnected'
-        ? noRoute(`no path between ${from.id} and ${to.id} over ONLINE peers`, 'disconnected')
+        ? noRoute(`no path between ${input.from} and ${input.to} over ONLINE peers`, 'disconnected')
         : noRoute(`the shortest path has ${result.minHops} hops, more than the ${ROUTE_MAX_HOPS} allowed`, 'beyond-max-hops', { minHops: result.minHops });
     }
-    return { best: result.best, alternatives: result.alternatives, namespaceId: from.namespaceId, graphBuiltAt: snap.builtAt };
+    return { best: result.best, alternatives: result.alternatives, namespaceId: from!.namespaceId, graphBuiltAt: snap.builtAt, searchMs };
+  }
+
+  /** The namespace a peer belongs to (immutable, so cached); null when there is no such peer. */
+  private async homeOf(id: string): Promise<PeerHome | null> {
+    if (!UUID.test(id)) return null;
+    const hit = this.homes.get(id);
+    if (hit) return hit;
+    const row = await this.deps.prisma.peer.findUnique({ where: { id }, select: { namespaceId: true, namespace: { select: { name: true } } } });
+    if (!row) return null;
+    const home = { namespaceId: row.namespaceId, namespace: row.namespace.name };
+    this.homes.set(id, home, 10 * 60_000);
+    return home;
   }
 
   /** Peers by status, transport and device class, link figures and message rates, over `namespaceIds` (null: all). */

@@ -105,9 +105,9 @@ export class PeerResolver {
     @Ctx() ctx: Context,
   ): Promise<RouteResult> {
     if (!Number.isInteger(alternatives) || alternatives < 0 || alternatives > 16) throw new AppError(ErrorCode.BAD_USER_INPUT, 'alternatives must be 0 to 16');
-    const t0 = performance.now();
-    const r = await ctx.deps.peers.route({ from, to, messageSize, alternatives }, inNamespaces(ctx.principal));
-    return { best: toPeerRoute(r.best), alternatives: r.alternatives.map(toPeerRoute), computeMs: performance.now() - t0, graphBuiltAt: new Date(r.graphBuiltAt) };
+    const p = ctx.principal;
+    const r = await ctx.deps.peers.route({ from, to, messageSize, alternatives }, (namespace) => canAccessNamespace(p, namespace));
+    return { best: toPeerRoute(r.best), alternatives: r.alternatives.map(toPeerRoute), computeMs: r.searchMs, graphBuiltAt: new Date(r.graphBuiltAt) };
   }
 
   @Query(() => P2PStatus, { description: 'Peers by status, transport and device class, link figures and message rates, in one namespace or all the caller may see' })
@@ -237,8 +237,7 @@ export class MeshSimulationResolver {
 
   @FieldResolver(() => MeshGraph, { nullable: true, description: 'Peers and links, for topologies of at most 2,000 peers (null above, or before it is generated)' })
   async graph(@Root() t: MeshTopologyType, @Ctx() ctx: Context): Promise<MeshGraph | null> {
-    const row = await ctx.prisma.meshTopology.findUnique({ where: { id: t.id }, select: { graph: true } });
-    return (row?.graph as unknown as MeshGraph | null) ?? null;
+    return ctx.deps.meshSimulation.graphOf(t.id) as Promise<MeshGraph | null>;
   }
 }
 

@@ -158,7 +158,7 @@ export class PeerRoute {
 export class RouteResult {
   @Field(() => PeerRoute) best!: PeerRoute;
   @Field(() => [PeerRoute], { description: 'Next-best routes over different peer sequences, best first' }) alternatives!: PeerRoute[];
-  @Field(() => Float, { description: 'Time spent searching, ms' }) computeMs!: number;
+  @Field(() => Float, { description: 'Time the path search took on the server, ms (the mesh snapshot is cached)' }) computeMs!: number;
   @Field({ description: 'When the mesh snapshot routed on was loaded' }) graphBuiltAt!: Date;
 }
 
