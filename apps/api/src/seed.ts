@@ -1,13 +1,15 @@
 /**
  * `npm run seed`: demo data for `npm start`, idempotent (upserts), so it runs on every start.
  * Creates the `default` namespace (GOLD), a demo admin whose credentials it prints, the
- * demo models (seed-models.ts) and a demo training run (seed-training.ts).
+ * demo models (seed-models.ts), a demo training run (seed-training.ts) and a demo mesh of
+ * peers (seed-peers.ts) that the demo mesh agent (peer-agent.ts) keeps alive.
  * Domains add their demo rows here as they land.
  */
 import { hashPassword } from '@aivillage/auth';
 import { baseConfigSchema, loadConfig } from '@aivillage/config';
 import { createPrisma } from '@aivillage/db';
 import { seedDemoModels } from './seed-models.js';
+import { seedDemoMesh } from './seed-peers.js';
 import { seedDemoTrainingRun } from './seed-training.js';
 
 export const DEMO_ADMIN_EMAIL = process.env.DEMO_ADMIN_EMAIL ?? 'admin@aivillage.local';
@@ -33,6 +35,7 @@ try {
   console.log('seed: namespace "default" ready');
   await seedDemoModels(prisma, config.MODEL_ARTIFACT_DIR, (m) => console.log(m));
   await seedDemoTrainingRun(prisma, config.REDIS_URL, config.REDIS_PREFIX, (m) => console.log(m));
+  await seedDemoMesh(prisma, (m) => console.log(m));
 } finally {
   await prisma.$disconnect();
 }
