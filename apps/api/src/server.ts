@@ -19,7 +19,7 @@ import {
 import type { ApiConfig } from '@aivillage/config';
 import { createPrisma, StatementStats, type PrismaClient } from '@aivillage/db';
 import { ResponseCache } from '@aivillage/cache';
-import { AggregatorRegistry, Counter, Histogram } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram } from 'prom-client';
 import type { Redis } from 'ioredis';
 import { createLogger, type Logger } from '@aivillage/log';
 import { createHttpMetrics, createRegistry, LabelLimiter, type Registry } from '@aivillage/metrics';
@@ -416,6 +416,27 @@ function createP2P(
     help: 'One-hop message latency as peers measure and report it on their links',
     buckets: [0.001, 0.002, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [d.registry],
+  });
+  // The guide's monitoring names, read from the registry at scrape time (two aggregates).
+  const mesh = async () => {
+    const [row] = await d.prisma.$queryRaw<{ n: bigint; ok: number | null }[]>`
+      SELECT count(*) AS n, avg(l.success_rate) AS ok FROM peer_links l
+      JOIN peers a ON a.id = l.from_peer_id AND a.status = 'ONLINE' JOIN peers b ON b.id = l.to_peer_id AND b.status = 'ONLINE'`;
+    return { connections: Number(row.n), successRate: row.ok };
+  };
+  new Gauge({
+    name: 'p2p_connection_count', help: 'Directed links between ONLINE peers, as reported', registers: [d.registry],
+    async collect() {
+      this.set((await mesh()).connections);
+    },
+  });
+  new Gauge({
+    name: 'p2p_message_success_rate', help: 'Mean reported success rate of links between ONLINE peers (absent without links)', registers: [d.registry],
+    async collect() {
+      const { successRate } = await mesh();
+      if (successRate === null) this.reset();
+      else this.set(successRate);
+    },
   });
   const telemetry = new PeerTelemetryService({
     prisma: d.prisma, redis: d.redis, redisPrefix: config.REDIS_PREFIX, versions, rates,

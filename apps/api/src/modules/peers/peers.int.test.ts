@@ -155,6 +155,7 @@ describe('signed telemetry', () => {
 
     const metrics = await fetch(`${stack.apis[0].url}/metrics`, { headers: { authorization: `Bearer ${stack.adminKey}` } }).then((res) => res.text());
     assert.match(metrics, /aivillage_p2p_messages_total\{[^}]*outcome="BAD_SIGNATURE"[^}]*\} [1-9]/);
+    assert.match(metrics, /^p2p_connection_count(\{[^}]*\})? \d+$/m);
   });
 
   test('the same message sent to two API instances at once is accepted once', async () => {
