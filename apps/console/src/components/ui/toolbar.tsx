@@ -1,4 +1,4 @@
-/** Controls of a list's toolbar: a filter (a select whose empty choice means "all") and Refresh. */
+/** Controls of a list's toolbar: a filter (a select whose empty choice means "all", unless there is none) and Refresh. */
 import type { ReactNode } from 'react';
 
 export interface FilterOption {
@@ -15,8 +15,8 @@ export function FilterSelect({
   testId,
 }: {
   label: string;
-  /** The empty choice: no filter. */
-  allLabel: string;
+  /** The empty choice: no filter. Without it a value must be chosen (e.g. the one namespace a live view follows). */
+  allLabel?: string;
   value: string;
   /** Values shown as they are, or with labels. */
   options: readonly (string | FilterOption)[];
@@ -27,7 +27,7 @@ export function FilterSelect({
     <label className="toolbar__field">
       <span className="muted">{label}</span>
       <select className="input input--compact" value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
-        <option value="">{allLabel}</option>
+        {allLabel != null ? <option value="">{allLabel}</option> : null}
         {options.map((o) => {
           const { value: v, label: text } = typeof o === 'string' ? { value: o, label: o } : o;
           return (
