@@ -17,6 +17,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/models', label: 'Models', key: 'models' },
   { href: '/training', label: 'Training', key: 'training' },
   { href: '/peers', label: 'Peers', key: 'peers' },
+  { href: '/fog', label: 'Fog', key: 'fog' },
   { href: '/api-keys', label: 'API keys', key: 'api-keys' },
   { href: '/users', label: 'Users', key: 'users', adminOnly: true },
   { href: '/audit', label: 'Audit log', key: 'audit', adminOnly: true },

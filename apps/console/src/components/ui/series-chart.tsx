@@ -42,6 +42,7 @@ export function SeriesChart({
   dots = true,
   connectNulls = false,
   formatValue,
+  formatX = formatClock,
 }: {
   /** `chart-<id>` is the figure's test id. */
   id: string;
@@ -67,6 +68,8 @@ export function SeriesChart({
   connectNulls?: boolean;
   /** A value in the tooltip. */
   formatValue: (value: number) => string;
+  /** An x value of a `time` chart, on the axis and in the tooltip (default: the clock, HH:MM:SS). */
+  formatX?: (t: number) => string;
 }) {
   const Chart = area ? AreaChart : LineChart;
   const gradient = `chart-fill-${id}`;
@@ -107,7 +110,7 @@ export function SeriesChart({
                 type="number"
                 scale="time"
                 domain={['dataMin', 'dataMax']}
-                tickFormatter={(t: number) => formatClock(t)}
+                tickFormatter={(t: number) => formatX(t)}
                 tick={AXIS_TICK}
                 tickLine={false}
                 axisLine={{ stroke: 'var(--border)' }}
@@ -136,7 +139,7 @@ export function SeriesChart({
               allowDecimals={allowDecimals}
             />
             <Tooltip
-              labelFormatter={(label) => (x === 'time' ? formatClock(Number(label)) : `step ${label}`)}
+              labelFormatter={(label) => (x === 'time' ? formatX(Number(label)) : `step ${label}`)}
               formatter={(value, name) => [value == null ? '—' : formatValue(Number(value)), String(name)]}
               contentStyle={{ borderRadius: 8, border: '1px solid var(--border)', fontSize: 12 }}
             />
