@@ -11,13 +11,15 @@ const env = {
   ...process.env,
   CORS_ORIGINS: process.env.CORS_ORIGINS ?? `http://localhost:${consolePort},http://127.0.0.1:${consolePort}`,
 };
-const colors = { api: 36, workers: 35, console: 33, peers: 32 };
+const colors = { api: 36, workers: 35, console: 33, peers: 32, fog: 34 };
 const procs = [
   ['api', ['apps/api/dist/main.js'], {}],
   ['workers', ['workers/dist/main.js'], {}],
   ['console', ['node_modules/next/dist/bin/next', 'start', 'apps/console', '-p', consolePort], { API_URL: apiUrl }],
   // The demo mesh's peers, sending signed heartbeats and link reports through the API.
   ['peers', ['apps/api/dist/peer-agent.js', '--api', `http://127.0.0.1:${port}`], {}],
+  // A demo fog node on this machine: registers through the API, pulls its jobs from BullMQ (REDIS_URL).
+  ['fog', ['apps/api/dist/fog-agent.js', '--api', `http://127.0.0.1:${port}`, '--key-file', 'data/demo-fog.json', '--name', 'demo-fog-node', '--cpus', '2', '--memory-mb', '2048'], {}],
 ].map(([name, args, extra]) => {
   const child = spawn(process.execPath, args, { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `\x1b[${colors[name]}m${name.padEnd(8)}\x1b[0m| `;

@@ -4,7 +4,9 @@ import type { PrismaClient } from '@aivillage/db';
 import type { Logger } from '@aivillage/log';
 import type { Registry } from '@aivillage/metrics';
 import type { MeshSimulationRunner } from '@aivillage/p2p/worker';
+import type { FogSchedulerService } from '@aivillage/fog';
 import type { PhaseRunner } from '@aivillage/forge/worker';
+import type { IngestionRunner } from '@aivillage/knowledge/worker';
 import type { InferenceWorkerService } from '@aivillage/models/runtime';
 import type { QueueSet } from '@aivillage/queues';
 import type { Redis } from 'ioredis';
@@ -23,4 +25,8 @@ export interface WorkerContext {
   training(): PhaseRunner;
   /** Mesh generation and gossip simulation (libs/p2p); one per process. */
   mesh(): MeshSimulationRunner;
+  /** Knowledge ingestion (libs/knowledge); one per process, its embedder created on the first job. */
+  knowledge(): IngestionRunner;
+  /** The fog scheduling pass (libs/fog); one per process. */
+  fogScheduler(): FogSchedulerService;
 }

@@ -12,6 +12,8 @@ import { inferenceHandlers } from './processors/inference.processor.js';
 import { onTrainingJobFailed, trainingHandlers } from './processors/training.processor.js';
 import { p2pHandlers } from './processors/p2p.processor.js';
 import { maintenanceHandlers } from './processors/maintenance.processor.js';
+import { knowledgeHandlers, onKnowledgeJobFailed } from './processors/knowledge.processor.js';
+import { fogHandlers } from './processors/fog.processor.js';
 
 export interface QueueRegistration<Q extends QueueName> {
   handlers: JobHandlers<Q>;
@@ -54,5 +56,21 @@ export const registrations = {
     lockDurationMs: (config) => config.TRAINING_LOCK_MS,
     stalledIntervalMs: (config) => config.TRAINING_LOCK_MS,
     onFailed: onTrainingJobFailed,
+  },
+  knowledge: {
+    handlers: knowledgeHandlers,
+    // Chunking, embedding and extraction are CPU-bound.
+    concurrency: (config) => config.KNOWLEDGE_CONCURRENCY,
+    // A worker killed mid-document is noticed once its lock lapses; the job then runs again
+    // elsewhere (the write is one transaction, so nothing half-written is left behind).
+    lockDurationMs: (config) => config.KNOWLEDGE_LOCK_MS,
+    stalledIntervalMs: (config) => config.KNOWLEDGE_LOCK_MS,
+    onFailed: onKnowledgeJobFailed,
+  },
+  fog: {
+    handlers: fogHandlers,
+    // One pass at a time per process; across processes a Postgres advisory lock elects the leader.
+    concurrency: () => 1,
+    schedules: [{ id: 'fog-schedule', everyMs: (config) => config.FOG_SCHEDULER_INTERVAL_MS, job: 'schedule' }],
   },
 } satisfies { [Q in QueueName]: QueueRegistration<Q> };

@@ -44,7 +44,7 @@ describe('worker runtime', () => {
   });
 
   test('WORKER_QUEUES selects queues and rejects unknown names', () => {
-    assert.deepEqual(selectQueues('*'), ['maintenance', 'inference', 'training', 'p2p']);
+    assert.deepEqual(selectQueues('*'), ['maintenance', 'inference', 'training', 'p2p', 'knowledge', 'fog']);
     assert.deepEqual(selectQueues('inference'), ['inference']);
     assert.deepEqual(selectQueues(' maintenance '), ['maintenance']);
     assert.throws(() => selectQueues('maintenance,gpu-magic'), /unknown queues: gpu-magic/);
@@ -54,7 +54,7 @@ describe('worker runtime', () => {
     const live = await liveWorkers(redis, prefix, 1000);
     assert.equal(live.length, 1);
     assert.equal(live[0].id, runtime.id);
-    assert.deepEqual(live[0].queues, ['maintenance', 'inference', 'training', 'p2p']);
+    assert.deepEqual(live[0].queues, ['maintenance', 'inference', 'training', 'p2p', 'knowledge', 'fog']);
   });
 
   test('the rollup job writes one row per minute of samples, idempotently', async () => {

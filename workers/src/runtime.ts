@@ -13,6 +13,10 @@ import { createLogger, type Logger } from '@aivillage/log';
 import { createRegistry } from '@aivillage/metrics';
 import { StorageQuotaService } from '@aivillage/auth';
 import { MeshSimulationRunner } from '@aivillage/p2p/worker';
+import { embedderConfigFrom, lazyEmbedder } from '@aivillage/knowledge';
+import { bumpKnowledgeVersion, IngestionRunner } from '@aivillage/knowledge/worker';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { FogNodeService, FogSchedulerService } from '@aivillage/fog';
 import { builtinExecutors, CommandExecutor, PhaseRunner } from '@aivillage/forge/worker';
 import { ArtifactStore, ModelRegistryService } from '@aivillage/models';
 import { publishTopic } from '@aivillage/pubsub';
@@ -50,6 +54,9 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
   let inference: InferenceWorkerService | null = null;
   let training: PhaseRunner | null = null;
   let mesh: MeshSimulationRunner | null = null;
+  let knowledge: IngestionRunner | null = null;
+  const embedder = lazyEmbedder(embedderConfigFrom(config)); // a bad KNOWLEDGE_* combination fails start-up here
+  let fogScheduler: FogSchedulerService | null = null;
   const ctx: WorkerContext = {
     config,
     prisma,
@@ -92,6 +99,18 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
     mesh() {
       mesh ??= new MeshSimulationRunner({ prisma });
       return mesh;
+    },
+    knowledge() {
+      knowledge ??= createIngestionRunner(config, { prisma, redis, registry: metrics, embedder });
+      return knowledge;
+    },
+    fogScheduler() {
+      fogScheduler ??= new FogSchedulerService({
+        prisma, queues, redis, redisPrefix: config.REDIS_PREFIX, defaultGpuHourQuota: config.FOG_DEFAULT_GPU_HOUR_QUOTA,
+        nodes: new FogNodeService({ prisma, heartbeat: { intervalMs: config.FOG_HEARTBEAT_MS, missedBeforeOffline: config.FOG_MISSED_HEARTBEATS } }),
+        publish: (payload) => publishTopic(redis, config.REDIS_PREFIX, 'FOG_JOB_UPDATES', payload),
+      });
+      return fogScheduler;
     },
   };
   const heartbeat = new WorkerHeartbeat(redis, config.REDIS_PREFIX, id, served, config.WORKER_HEARTBEAT_MS, () => metrics.getMetricsAsJSON());
@@ -141,4 +160,42 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
       if (!overrides.prisma) await prisma.$disconnect();
     },
   };
+}
+
+/** The ingestion runner with its Prometheus series (published to the API's /metrics through the heartbeat). */
+function createIngestionRunner(
+  config: WorkerConfig,
+  d: { prisma: PrismaClient; redis: Redis; registry: ReturnType<typeof createRegistry>; embedder: ReturnType<typeof lazyEmbedder> },
+): IngestionRunner {
+  const chunks = new Counter({ name: 'aivillage_knowledge_ingested_chunks_total', help: 'Chunks written by ingestion (rate() = chunks/s)', registers: [d.registry] });
+  const documents = new Counter({ name: 'aivillage_knowledge_ingested_documents_total', help: 'Documents ingested, by outcome', labelNames: ['outcome'], registers: [d.registry] });
+  const duration = new Histogram({
+    name: 'aivillage_knowledge_document_duration_seconds',
+    help: 'Ingestion of one document, claim to commit',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [d.registry],
+  });
+  const stages = new Histogram({
+    name: 'aivillage_knowledge_ingest_stage_seconds',
+    help: 'Ingestion time per stage (chunking, embedding, extracting, writing)',
+    labelNames: ['stage'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [d.registry],
+  });
+  const throughput = new Gauge({ name: 'aivillage_knowledge_ingest_chunks_per_second', help: "The last document's chunks per second, end to end", registers: [d.registry] });
+  return new IngestionRunner({
+    prisma: d.prisma, embedder: d.embedder,
+    publish: (payload) => publishTopic(d.redis, config.REDIS_PREFIX, 'KNOWLEDGE_INGESTION', payload),
+    onChanged: (namespaceId) => bumpKnowledgeVersion(d.redis, config.REDIS_PREFIX, namespaceId),
+    chunkTokens: config.KNOWLEDGE_CHUNK_TOKENS, overlapTokens: config.KNOWLEDGE_CHUNK_OVERLAP, embedBatch: config.KNOWLEDGE_EMBED_BATCH,
+    maxDocumentBytes: config.KNOWLEDGE_MAX_DOCUMENT_BYTES,
+    onDocument: (outcome, f) => {
+      documents.inc({ outcome });
+      if (!f) return;
+      chunks.inc(f.chunks);
+      duration.observe(f.totalMs / 1000);
+      for (const [stage, ms] of Object.entries(f.stages)) stages.observe({ stage }, ms / 1000);
+      if (f.totalMs > 0) throughput.set(f.chunks / (f.totalMs / 1000));
+    },
+  });
 }

@@ -10,6 +10,8 @@ import type { Logger } from '@aivillage/log';
 import type { TrainingRunService } from '@aivillage/forge';
 import type { ArtifactStore, InferenceClient, InferenceTargets, ModelRegistryService } from '@aivillage/models';
 import type { MeshSimulationService, PeerRegistryService, PeerTelemetryService } from '@aivillage/p2p';
+import type { FogCostService, FogJobService, FogNodeService, FogTemplateService } from '@aivillage/fog';
+import type { DocumentService, KnowledgeGraphService, KnowledgeSearchService } from '@aivillage/knowledge/store';
 import type { PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
 import type { PlatformPubSub } from '@aivillage/pubsub';
 import type { QueueSet } from '@aivillage/queues';
@@ -47,6 +49,18 @@ export interface AppDeps {
   peerTelemetry: PeerTelemetryService;
   /** Mesh generation and propagation simulations (queued to workers). */
   meshSimulation: MeshSimulationService;
+  /** Fog nodes: registration, heartbeats, cordon. */
+  fogNodes: FogNodeService;
+  /** Fog jobs: submit, cancel, reads, agent reports. */
+  fogJobs: FogJobService;
+  fogCost: FogCostService;
+  fogTemplates: FogTemplateService;
+  /** Knowledge documents: ingest (queued to workers), read, delete. */
+  documents: DocumentService;
+  /** searchKnowledge: vector, keyword, graph and hybrid retrieval (cached per namespace version). */
+  knowledgeSearch: KnowledgeSearchService;
+  /** The knowledge graph: explicit triples, neighbourhoods, paths. */
+  knowledgeGraph: KnowledgeGraphService;
 }
 
 /** Mutable per-request facts the HTTP metrics middleware reads after the response. */

@@ -4,7 +4,11 @@
  * order, so a list of N rows never costs N queries. Domains add their loaders here.
  */
 import DataLoader from 'dataloader';
-import type { ModelVersion, Namespace, Peer, PeerLink, PrismaClient, TrainingPhaseExecution } from '@aivillage/db';
+import type { Chunk, Document, Entity, Relation } from '@aivillage/db';
+import type { MeshTopology, ModelVersion, Namespace, Peer, PeerLink, PrismaClient, TrainingPhaseExecution } from '@aivillage/db';
+
+type MeshTopologyRow = Omit<MeshTopology, 'graph'>;
+type LinkSample = { at: Date; latencyMs: number; throughputMbps: number; successRate: number };
 import type { ModelRegistryService } from '@aivillage/models';
 
 /** Orders rows to match `keys` (missing keys → null), as DataLoader requires. */
@@ -36,6 +40,14 @@ export function createLoaders({ prisma, models }: { prisma: PrismaClient; models
   let peerById: Loader<string, Peer | null>;
   let peerLinksOut: Loader<string, PeerLink[]>;
   let peerLinksIn: Loader<string, PeerLink[]>;
+  const peerLinkHistory = new Map<number, DataLoader<string, LinkSample[]>>();
+  let meshTopologyById: Loader<string, MeshTopologyRow | null>;
+  let meshGraphById: Loader<string, unknown>;
+  let documentById: Loader<string, Omit<Document, 'content'> | null>;
+  let documentChunks: Loader<string, Chunk[]>;
+  let chunkById: Loader<string, Chunk | null>;
+  let entityById: Loader<string, Entity | null>;
+  let relationById: Loader<string, Relation | null>;
   return {
     get namespaceById() {
       return (namespaceById ??= new DataLoader(async (ids: readonly string[]) =>
@@ -74,10 +86,66 @@ export function createLoaders({ prisma, models }: { prisma: PrismaClient; models
         groupBy(ids, await prisma.peerLink.findMany({ where: { fromPeerId: { in: [...ids] } }, orderBy: [{ transport: 'asc' }, { latencyMs: 'asc' }] }), (l) => l.fromPeerId),
       ));
     },
+    /** A link's last `limit` reports by link id, oldest first (one query per limit for all links asked). */
+    peerLinkHistory(limit: number) {
+      let loader = peerLinkHistory.get(limit);
+      if (!loader) {
+        loader = new DataLoader(async (ids: readonly string[]) => {
+          const rows = await prisma.$queryRaw<(LinkSample & { link_id: string })[]>`
+            SELECT link_id, at, latency_ms AS "latencyMs", throughput_mbps AS "throughputMbps", success_rate AS "successRate"
+            FROM (SELECT s.*, row_number() OVER (PARTITION BY link_id ORDER BY at DESC) AS rn FROM peer_link_samples s WHERE link_id = ANY(${[...ids]}::uuid[])) r
+            WHERE rn <= ${limit} ORDER BY at ASC`;
+          return groupBy(ids, rows, (r) => r.link_id).map((list) => list.map(({ at, latencyMs, throughputMbps, successRate }) => ({ at, latencyMs, throughputMbps, successRate })));
+        });
+        peerLinkHistory.set(limit, loader);
+      }
+      return loader;
+    },
+    /** Generated topologies by id, without their graphs (callers check visibility: a simulation shares its topology's namespace). */
+    get meshTopologyById() {
+      return (meshTopologyById ??= new DataLoader(async (ids: readonly string[]) =>
+        inKeyOrder(ids, (await prisma.meshTopology.findMany({ where: { id: { in: [...ids] } }, omit: { graph: true } })) as MeshTopologyRow[], (t) => t.id),
+      ));
+    },
+    /** Drawable graphs of generated topologies by id (read as JSON text: Prisma's JSON path is slow for ~0.5 MB). */
+    get meshGraphById() {
+      return (meshGraphById ??= new DataLoader(async (ids: readonly string[]) => {
+        const rows = await prisma.$queryRaw<{ id: string; graph: string | null }[]>`SELECT id, graph::text AS graph FROM mesh_topologies WHERE id = ANY(${[...ids]}::uuid[])`;
+        return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r?.graph ? JSON.parse(r.graph) : null));
+      }));
+    },
     /** Links other peers report towards a peer, by peer id. */
     get peerLinksIn() {
       return (peerLinksIn ??= new DataLoader(async (ids: readonly string[]) =>
         groupBy(ids, await prisma.peerLink.findMany({ where: { toPeerId: { in: [...ids] } }, orderBy: [{ transport: 'asc' }, { latencyMs: 'asc' }] }), (l) => l.toPeerId),
+      ));
+    },
+    /** Documents by id, without their text (callers check visibility). */
+    get documentById() {
+      return (documentById ??= new DataLoader(async (ids: readonly string[]) =>
+        inKeyOrder(ids, await prisma.document.findMany({ where: { id: { in: [...ids] } }, omit: { content: true } }), (d) => d.id),
+      ));
+    },
+    /** Chunks of a document by document id, in position order. */
+    get documentChunks() {
+      return (documentChunks ??= new DataLoader(async (ids: readonly string[]) =>
+        groupBy(ids, await prisma.chunk.findMany({ where: { documentId: { in: [...ids] } }, orderBy: [{ documentId: 'asc' }, { position: 'asc' }] }), (c) => c.documentId),
+      ));
+    },
+    get chunkById() {
+      return (chunkById ??= new DataLoader(async (ids: readonly string[]) =>
+        inKeyOrder(ids, await prisma.chunk.findMany({ where: { id: { in: [...ids] } } }), (c) => c.id),
+      ));
+    },
+    /** Knowledge-graph entities and relations by id (reached from results the caller may see). */
+    get entityById() {
+      return (entityById ??= new DataLoader(async (ids: readonly string[]) =>
+        inKeyOrder(ids, await prisma.entity.findMany({ where: { id: { in: [...ids] } } }), (e) => e.id),
+      ));
+    },
+    get relationById() {
+      return (relationById ??= new DataLoader(async (ids: readonly string[]) =>
+        inKeyOrder(ids, await prisma.relation.findMany({ where: { id: { in: [...ids] } } }), (r) => r.id),
       ));
     },
   };

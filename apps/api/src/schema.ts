@@ -8,13 +8,20 @@ import { AccessResolver, ApiKeyFieldsResolver } from './modules/access/access.re
 import { ModelResolver, ModelVersionFieldsResolver } from './modules/models/model.resolver.js';
 import { InferenceResolver } from './modules/models/inference.resolver.js';
 import { TrainingPhaseFieldsResolver, TrainingRunResolver } from './modules/training/training.resolver.js';
-import { MeshSimulationResolver, PeerLinkFieldsResolver, PeerResolver } from './modules/peers/peer.resolver.js';
+import { MeshSimulationResolver, PeerLinkFieldsResolver, PeerResolver, PropagationSimulationFieldsResolver } from './modules/peers/peer.resolver.js';
 import { NamespaceResolver } from './modules/namespaces/namespace.resolver.js';
+import { KnowledgeResolver } from './modules/knowledge/knowledge.resolver.js';
+import {
+  ChunkFieldsResolver, DocumentFieldsResolver, KnowledgePathFieldsResolver, NeighborhoodNodeFieldsResolver, RelationFieldsResolver,
+} from './modules/knowledge/knowledge-fields.resolver.js';
+import { FogJobResolver, FogNodeResolver } from './modules/fog/fog.resolver.js';
 import { PlatformResolver } from './modules/platform/platform.resolver.js';
 
 export const resolvers = [
   PlatformResolver, NamespaceResolver, AccessResolver, ApiKeyFieldsResolver, ModelResolver, ModelVersionFieldsResolver, InferenceResolver,
-  TrainingRunResolver, TrainingPhaseFieldsResolver, PeerResolver, PeerLinkFieldsResolver, MeshSimulationResolver,
+  TrainingRunResolver, TrainingPhaseFieldsResolver, PeerResolver, PeerLinkFieldsResolver, MeshSimulationResolver, PropagationSimulationFieldsResolver,
+  FogNodeResolver, FogJobResolver,
+  KnowledgeResolver, DocumentFieldsResolver, ChunkFieldsResolver, RelationFieldsResolver, NeighborhoodNodeFieldsResolver, KnowledgePathFieldsResolver,
 ] as const;
 
 export function buildApiSchema(): Promise<GraphQLSchema> {

@@ -1,8 +1,9 @@
 /**
  * `npm run seed`: demo data for `npm start`, idempotent (upserts), so it runs on every start.
  * Creates the `default` namespace (GOLD), a demo admin whose credentials it prints, the
- * demo models (seed-models.ts), a demo training run (seed-training.ts) and a demo mesh of
- * peers (seed-peers.ts) that the demo mesh agent (peer-agent.ts) keeps alive.
+ * demo models (seed-models.ts), a demo training run (seed-training.ts), a demo mesh of
+ * peers (seed-peers.ts) that the demo mesh agent (peer-agent.ts) keeps alive, and State of the
+ * Union addresses queued for the knowledge base (seed-knowledge.ts).
  * Domains add their demo rows here as they land.
  */
 import { hashPassword } from '@aivillage/auth';
@@ -10,6 +11,8 @@ import { baseConfigSchema, loadConfig } from '@aivillage/config';
 import { createPrisma } from '@aivillage/db';
 import { seedDemoModels } from './seed-models.js';
 import { seedDemoMesh } from './seed-peers.js';
+import { seedDemoKnowledge } from './seed-knowledge.js';
+import { seedDemoFog } from './seed-fog.js';
 import { seedDemoTrainingRun } from './seed-training.js';
 
 export const DEMO_ADMIN_EMAIL = process.env.DEMO_ADMIN_EMAIL ?? 'admin@aivillage.local';
@@ -36,6 +39,12 @@ try {
   await seedDemoModels(prisma, config.MODEL_ARTIFACT_DIR, (m) => console.log(m));
   await seedDemoTrainingRun(prisma, config.REDIS_URL, config.REDIS_PREFIX, (m) => console.log(m));
   await seedDemoMesh(prisma, (m) => console.log(m));
+  await seedDemoKnowledge(
+    prisma,
+    { redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, maxDocumentBytes: config.KNOWLEDGE_MAX_DOCUMENT_BYTES, dimension: config.KNOWLEDGE_DIMENSION },
+    (m) => console.log(m),
+  );
+  await seedDemoFog(prisma, (m) => console.log(m));
 } finally {
   await prisma.$disconnect();
 }

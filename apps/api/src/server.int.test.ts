@@ -54,7 +54,7 @@ describe('api with one instance and one worker', () => {
       assert.equal(dep.ok, true);
       assert.ok(dep.latencyMs > 0 && dep.latencyMs < 2000, `latency ${dep.latencyMs}`);
     }
-    assert.deepEqual(s.queues.map((q: any) => q.name), ['maintenance', 'inference', 'training']);
+    assert.deepEqual(s.queues.map((q: any) => q.name), ['maintenance', 'inference', 'training', 'p2p', 'knowledge', 'fog']);
     assert.equal(s.queues[0].workers, 1);
     assert.equal(s.workers.length, 1);
   });
@@ -136,7 +136,7 @@ describe('api with one instance and one worker', () => {
       assert.ok(samples.some((s) => s.systemMetrics.requestsPerSecond > 0), 'traffic shows up as requests/s');
       assert.ok(samples.some((s) => s.systemMetrics.p95LatencyMs > 0));
       assert.ok(last.activeConnections >= 1, 'the WebSocket itself is a connection');
-      assert.deepEqual(last.queueDepths.map((q: any) => q.queue), ['maintenance', 'inference', 'training']);
+      assert.deepEqual(last.queueDepths.map((q: any) => q.queue), ['maintenance', 'inference', 'training', 'p2p', 'knowledge', 'fog']);
     } finally {
       await client.dispose();
     }

@@ -25,9 +25,12 @@ import { createLogger, type Logger } from '@aivillage/log';
 import { createHttpMetrics, createRegistry, LabelLimiter, type Registry } from '@aivillage/metrics';
 import { TrainingRunService } from '@aivillage/forge';
 import { MeshSimulationService, P2PRates, PeerGraphCache, PeerGraphVersions, PeerRegistryService, PeerTelemetryService } from '@aivillage/p2p';
+import { FogCostService, FogJobService, FogNodeService, FogTemplateService, requestSchedulingPass } from '@aivillage/fog';
 import { ArtifactStore, InferenceClient, InferenceTargets, ModelRegistryService } from '@aivillage/models';
 import { liveWorkerMetrics, liveWorkers, PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
 import { createPlatformPubSub, type PeerEventPayload } from '@aivillage/pubsub';
+import { embedderConfigFrom, lazyEmbedder } from '@aivillage/knowledge';
+import { DocumentService, KnowledgeCache, KnowledgeGraphService, KnowledgeSearchService } from '@aivillage/knowledge/store';
 import { createRedis, QueueSet } from '@aivillage/queues';
 import { createContext, type AppDeps, type Context, type RequestInfo } from './context.js';
 import { authRoutes } from './http/auth-routes.js';
@@ -149,6 +152,8 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     inference, inferenceTargets,
     training: new TrainingRunService({ prisma, queues, pubsub, commands: Object.keys(config.TRAINING_COMMANDS) }),
     ...createP2P(config, { prisma, redis, queues, pubsub, registry }),
+    ...createKnowledge(config, { prisma, redis, queues, pubsub, registry, storage }),
+    ...createFog(config, { prisma, redis, queues, pubsub, log }),
   };
   const allowedOrigins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   /** AUTH_DISABLED (benchmarks only, refused in production): everyone acts as this. */
@@ -448,5 +453,77 @@ function createP2P(
     peerTelemetry: telemetry,
     peers: new PeerRegistryService({ prisma: d.prisma, versions, graphs, rates, publish, onRemoved: (id) => telemetry.forget(id) }),
     meshSimulation: new MeshSimulationService({ prisma: d.prisma, queues: d.queues, maxNodes: config.P2P_MAX_SIM_NODES }),
+  };
+}
+
+/**
+ * Fog computing in the API: node registry, job service (submit asks the workers for an
+ * immediate scheduling pass) and cost. Scheduling itself runs on workers (queue `fog`).
+ */
+function createFog(
+  config: ApiConfig,
+  d: { prisma: PrismaClient; redis: Redis; queues: QueueSet; pubsub: ReturnType<typeof createPlatformPubSub>; log: Logger },
+): Pick<AppDeps, 'fogNodes' | 'fogJobs' | 'fogCost' | 'fogTemplates'> {
+  const wake = (reason: 'submit' | 'node' | 'finished') =>
+    requestSchedulingPass({ queues: d.queues, redis: d.redis, redisPrefix: config.REDIS_PREFIX }, reason).catch((err) => d.log.warn({ err }, 'could not request a fog scheduling pass'));
+  const fogNodes = new FogNodeService({
+    prisma: d.prisma, heartbeat: { intervalMs: config.FOG_HEARTBEAT_MS, missedBeforeOffline: config.FOG_MISSED_HEARTBEATS }, onCapacity: () => wake('node'),
+  });
+  return {
+    fogNodes,
+    fogJobs: new FogJobService({
+      prisma: d.prisma, nodes: fogNodes, publish: (p) => d.pubsub.publish('FOG_JOB_UPDATES', p), wake,
+      logMaxBytes: config.FOG_LOG_MAX_BYTES, moduleMaxBytes: config.FOG_MODULE_MAX_BYTES, maxTimeoutMs: config.FOG_MAX_TIMEOUT_MS,
+    }),
+    fogCost: new FogCostService(d.prisma),
+    fogTemplates: new FogTemplateService(d.prisma),
+  };
+}
+
+/**
+ * Knowledge in the API: documents (ingestion queued to workers), search with its Prometheus
+ * series, the graph, and the per-namespace result cache they share. Queries are embedded
+ * here with the configured embedder (an ONNX model is loaded on the first query).
+ */
+function createKnowledge(
+  config: ApiConfig,
+  d: { prisma: PrismaClient; redis: Redis; queues: QueueSet; pubsub: ReturnType<typeof createPlatformPubSub>; registry: Registry; storage: StorageQuotaService },
+): Pick<AppDeps, 'documents' | 'knowledgeSearch' | 'knowledgeGraph'> {
+  const embedder = lazyEmbedder(embedderConfigFrom(config)); // a bad KNOWLEDGE_* combination fails start-up here
+  const searchSeconds = new Histogram({
+    name: 'aivillage_knowledge_search_seconds',
+    help: 'searchKnowledge duration inside the API (cache lookup, legs, fusion), by mode',
+    labelNames: ['mode'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [d.registry],
+  });
+  const graphSeconds = new Histogram({
+    name: 'aivillage_knowledge_graph_query_seconds',
+    help: 'knowledgeNeighborhood / knowledgePaths duration inside the API, by query',
+    labelNames: ['query'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [d.registry],
+  });
+  const lookups = new Counter({
+    name: 'aivillage_knowledge_cache_lookups_total',
+    help: 'Knowledge result cache lookups (search and graph queries) by result',
+    labelNames: ['result'],
+    registers: [d.registry],
+  });
+  const cache = new KnowledgeCache(d.redis, config.REDIS_PREFIX, config.KNOWLEDGE_CACHE_TTL_SECONDS, (hit) => lookups.inc({ result: hit ? 'hit' : 'miss' }));
+  return {
+    documents: new DocumentService({
+      prisma: d.prisma, queues: d.queues, storage: d.storage, maxDocumentBytes: config.KNOWLEDGE_MAX_DOCUMENT_BYTES, dimension: config.KNOWLEDGE_DIMENSION,
+      publish: (p) => d.pubsub.publish('KNOWLEDGE_INGESTION', p),
+      onChanged: (namespaceId) => cache.bump(namespaceId),
+    }),
+    knowledgeSearch: new KnowledgeSearchService({
+      prisma: d.prisma, embedder, cache, efSearch: config.KNOWLEDGE_HNSW_EF_SEARCH, maxScanTuples: config.KNOWLEDGE_HNSW_MAX_SCAN_TUPLES, exactMaxChunks: config.KNOWLEDGE_EXACT_SEARCH_MAX_CHUNKS,
+      onSearch: (mode, seconds) => searchSeconds.observe({ mode }, seconds),
+    }),
+    knowledgeGraph: new KnowledgeGraphService({
+      prisma: d.prisma, cache, maxBatch: config.KNOWLEDGE_MAX_BATCH_RELATIONS,
+      onQuery: (query, seconds) => graphSeconds.observe({ query }, seconds),
+    }),
   };
 }

@@ -55,6 +55,26 @@ export const baseConfigSchema = z.object({
     }),
   /** A peer with no heartbeat for this long is OFFLINE (and leaves routes); workers sweep every P2P_PEER_TIMEOUT_MS / 3. */
   P2P_PEER_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  /**
+   * Knowledge embeddings (libs/knowledge): `hashing` (hashing-ngram-v1, no model files) or `onnx` (a local
+   * sentence-transformer in KNOWLEDGE_MODEL_DIR, never downloaded). Workers embed chunks with it, the API
+   * embeds queries with it (ONNX loaded on the first query), so both must agree.
+   */
+  KNOWLEDGE_EMBEDDER: z.enum(['hashing', 'onnx']).default('hashing'),
+  /** Directory of the ONNX model (model.onnx + vocab.txt or tokenizer.json); relative paths resolve from the repository root. */
+  KNOWLEDGE_MODEL_DIR: z.string().min(1).optional().transform((p) => (p === undefined ? undefined : path.resolve(REPO_ROOT, p))),
+  /** Embedding dimension: the hashing embedder's size, and what an ONNX model must produce. A namespace keeps the dimension of its first ingestion. */
+  KNOWLEDGE_DIMENSION: z.coerce.number().int().min(1).max(16_000).default(384),
+  /** Largest document (UTF-8 bytes) ingestDocument accepts; MAX_BODY_BYTES caps the whole request too. */
+  KNOWLEDGE_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1).default(1_000_000),
+  /** HNSW build parameters used by `npm run knowledge:reindex` (the migration builds the 384-d index with the defaults). */
+  KNOWLEDGE_HNSW_M: z.coerce.number().int().min(2).max(100).default(16),
+  KNOWLEDGE_HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(4).max(1000).default(200),
+  /** Fog agents heartbeat this often; a node is OFFLINE after FOG_MISSED_HEARTBEATS missed (its jobs are rescheduled). */
+  FOG_HEARTBEAT_MS: z.coerce.number().int().min(100).default(10_000),
+  FOG_MISSED_HEARTBEATS: z.coerce.number().int().min(1).max(100).default(3),
+  /** Monthly GPU-hour quota of namespaces without a fog_quotas row; unset = unlimited. */
+  FOG_DEFAULT_GPU_HOUR_QUOTA: z.coerce.number().nonnegative().optional(),
 });
 
 export const apiConfigSchema = baseConfigSchema.extend({
@@ -102,6 +122,23 @@ export const apiConfigSchema = baseConfigSchema.extend({
   P2P_MAX_CLOCK_SKEW_MS: z.coerce.number().int().min(1000).default(300_000),
   /** Most signed messages in one POST /v1/p2p/messages. */
   P2P_MESSAGE_BATCH_MAX: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** HNSW search breadth: hnsw.ef_search = max(this, 2 × candidates) (the guide's ef = max(2k, 50)). */
+  KNOWLEDGE_HNSW_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Most index tuples one filtered (iterative) HNSW scan visits before the search falls back to exact. */
+  KNOWLEDGE_HNSW_MAX_SCAN_TUPLES: z.coerce.number().int().min(100).default(20_000),
+  /** Namespaces of at most this many chunks are searched exactly (a scan of their rows costs about what the HNSW index does). */
+  KNOWLEDGE_EXACT_SEARCH_MAX_CHUNKS: z.coerce.number().int().min(0).default(2000),
+  /** searchKnowledge / graph results cached in Redis this long (entries also die when the namespace changes). */
+  KNOWLEDGE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Most documents in one ingestDocuments call, and most triples in one addRelations call. */
+  KNOWLEDGE_MAX_BATCH_DOCUMENTS: z.coerce.number().int().min(1).max(10_000).default(100),
+  KNOWLEDGE_MAX_BATCH_RELATIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Bytes of each fog job stream (stdout, stderr) kept in Postgres; the rest is counted, not stored. */
+  FOG_LOG_MAX_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  /** Largest WASI module a fog job may carry (decoded bytes). */
+  FOG_MODULE_MAX_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
+  /** Longest timeout a fog job may ask for. */
+  FOG_MAX_TIMEOUT_MS: z.coerce.number().int().min(1000).default(3_600_000),
 }).refine((c) => !(c.AUTH_DISABLED && c.NODE_ENV === 'production'), {
   message: 'AUTH_DISABLED=true is not allowed when NODE_ENV=production',
   path: ['AUTH_DISABLED'],
@@ -128,8 +165,35 @@ export const workerConfigSchema = baseConfigSchema.extend({
   TRAINING_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   /** Training phases one worker process runs at once (they are CPU-bound). */
   TRAINING_CONCURRENCY: z.coerce.number().int().min(1).default(1),
+  /** Chunk size and overlap in tokens (capped by an ONNX model's window). */
+  KNOWLEDGE_CHUNK_TOKENS: z.coerce.number().int().min(16).max(8192).default(256),
+  KNOWLEDGE_CHUNK_OVERLAP: z.coerce.number().int().min(0).max(1024).default(32),
+  /** Chunks per embedder call (one progress event each). */
+  KNOWLEDGE_EMBED_BATCH: z.coerce.number().int().min(1).max(4096).default(64),
+  /** Documents one worker process ingests at once (chunking, embedding and extraction are CPU-bound). */
+  KNOWLEDGE_CONCURRENCY: z.coerce.number().int().min(1).default(1),
+  /** Ingestion job lock; a worker killed mid-document is noticed about this long after and the job retried. */
+  KNOWLEDGE_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Period of the fog scheduler's repeatable pass (passes also run at once on submit). */
+  FOG_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
 });
+
+/**
+ * The fog agent (`npm run fog-agent`): it talks to the API over HTTP with an API key and
+ * pulls its jobs from BullMQ, so it needs REDIS_URL / REDIS_PREFIX of the deployment but no
+ * database. Command-line flags override these.
+ */
+export const fogAgentConfigSchema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.string().url().default(DEFAULT_REDIS_URL),
+  REDIS_PREFIX: z.string().min(1).default('aivillage'),
+  FOG_AGENT_API_URL: z.string().url().optional(),
+  FOG_AGENT_API_KEY: z.string().min(8).optional(),
+  /** Seconds a SIGTERM waits for running fog jobs before handing them back. */
+  FOG_AGENT_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+export type FogAgentConfig = z.infer<typeof fogAgentConfigSchema>;
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

@@ -193,6 +193,108 @@ test('every model in schema.prisma can be written and read back through the Pris
         });
         assert.deepEqual(await prisma.propagationSimulation.findUniqueOrThrow({ where: { id: created.id } }), created);
       },
+      KnowledgeSettings: async () => {
+        const ns = await prisma.namespace.findUniqueOrThrow({ where: { name: 'mig-test' } });
+        const created = await prisma.knowledgeSettings.create({ data: { namespaceId: ns.id, embedderId: 'hashing-ngram-v1-d3', dimension: 3, chunkCount: 1 } });
+        assert.deepEqual(await prisma.knowledgeSettings.findUniqueOrThrow({ where: { namespaceId: ns.id } }), created);
+      },
+      Document: async () => {
+        const ns = await prisma.namespace.findUniqueOrThrow({ where: { name: 'mig-test' } });
+        const created = await prisma.document.create({
+          data: {
+            namespaceId: ns.id, title: 'Doc', source: 'test://doc', metadata: { year: 1945, tags: ['a'] }, content: 'Smoking causes cancer.', contentHash: 'd'.repeat(64),
+            sizeBytes: 22, status: 'READY', chunkCount: 1, entityCount: 2, relationCount: 1, embedderId: 'hashing-ngram-v1-d3', dimension: 3, attempts: 1, processedAt: new Date(),
+          },
+        });
+        assert.deepEqual(await prisma.document.findUniqueOrThrow({ where: { namespaceId_contentHash: { namespaceId: ns.id, contentHash: 'd'.repeat(64) } } }), created);
+        await assert.rejects(prisma.document.create({ data: { namespaceId: ns.id, title: 'Twin', content: 'x', contentHash: 'd'.repeat(64), sizeBytes: 1 } }), 'content is unique per namespace');
+      },
+      Chunk: async () => {
+        // `embedding` is Unsupported("vector"): Prisma cannot create the row, raw SQL does (as the ingestion does).
+        const doc = await prisma.document.findFirstOrThrow({ where: { title: 'Doc' } });
+        await prisma.$executeRaw`INSERT INTO chunks (id, document_id, namespace_id, position, text, token_count, char_start, char_end, dimension, embedding)
+          VALUES (gen_random_uuid(), ${doc.id}::uuid, ${doc.namespaceId}::uuid, 0, 'Smoking causes cancer.', 4, 0, 22, 3, '[1,0,0]'::vector)`;
+        const read = await prisma.chunk.findUniqueOrThrow({ where: { documentId_position: { documentId: doc.id, position: 0 } } });
+        assert.deepEqual({ ...read, id: undefined }, { id: undefined, documentId: doc.id, namespaceId: doc.namespaceId, position: 0, text: 'Smoking causes cancer.', tokenCount: 4, charStart: 0, charEnd: 22, dimension: 3 });
+        const [raw] = await prisma.$queryRaw<{ embedding: string; tsv: string }[]>`SELECT embedding::text, tsv::text FROM chunks WHERE id = ${read.id}::uuid`;
+        assert.deepEqual(raw, { embedding: '[1,0,0]', tsv: "'cancer':3 'caus':2 'smoke':1" }, 'the tsvector column is generated');
+        await assert.rejects(prisma.$executeRaw`INSERT INTO chunks (id, document_id, namespace_id, position, text, token_count, char_start, char_end, dimension, embedding)
+          VALUES (gen_random_uuid(), ${doc.id}::uuid, ${doc.namespaceId}::uuid, 1, 'x', 1, 0, 1, 3, '[1,0]'::vector)`, 'a vector must have its row\'s dimension');
+      },
+      Entity: async () => {
+        const ns = await prisma.namespace.findUniqueOrThrow({ where: { name: 'mig-test' } });
+        const created = await prisma.entity.create({ data: { namespaceId: ns.id, key: 'smoking', name: 'Smoking', type: 'CONCEPT', aliases: ['smoke'] } });
+        await prisma.entity.create({ data: { namespaceId: ns.id, key: 'cancer', name: 'cancer' } });
+        assert.deepEqual(await prisma.entity.findUniqueOrThrow({ where: { namespaceId_key: { namespaceId: ns.id, key: 'smoking' } } }), created);
+      },
+      EntityMention: async () => {
+        const entity = await prisma.entity.findFirstOrThrow({ where: { key: 'smoking' } });
+        const chunk = await prisma.chunk.findFirstOrThrow({ where: { namespaceId: entity.namespaceId } });
+        const created = await prisma.entityMention.create({ data: { entityId: entity.id, chunkId: chunk.id } });
+        assert.deepEqual(await prisma.entityMention.findUniqueOrThrow({ where: { entityId_chunkId: { entityId: entity.id, chunkId: chunk.id } } }), created);
+      },
+      Relation: async () => {
+        const [cancer, smoking] = await prisma.entity.findMany({ orderBy: { key: 'asc' } });
+        const chunk = await prisma.chunk.findFirstOrThrow({ where: { namespaceId: smoking.namespaceId } });
+        const created = await prisma.relation.create({
+          data: { namespaceId: smoking.namespaceId, subjectId: smoking.id, objectId: cancer.id, kind: 'CAUSAL', label: 'causes', confidence: 0.8, support: 2, evidenceChunkId: chunk.id },
+        });
+        assert.deepEqual(await prisma.relation.findUniqueOrThrow({ where: { id: created.id } }), created);
+        const explicit = { namespaceId: smoking.namespaceId, subjectId: smoking.id, objectId: cancer.id, kind: 'CAUSAL' as const, label: 'causes', confidence: 0.9 };
+        await prisma.relation.create({ data: explicit });
+        await assert.rejects(prisma.relation.create({ data: explicit }), 'an explicit triple (no evidence chunk) is unique: NULLS NOT DISTINCT');
+        await prisma.document.delete({ where: { id: (await prisma.chunk.findUniqueOrThrow({ where: { id: chunk.id } })).documentId } });
+        assert.deepEqual(
+          (await prisma.relation.findMany({ where: { subjectId: smoking.id } })).map((r) => r.evidenceChunkId),
+          [null],
+          'deleting a document removes its chunks, their mentions and the relations they were evidence of; explicit ones stay',
+        );
+        assert.equal(await prisma.entityMention.count(), 0);
+      },
+      FogNode: async () => {
+        const ns = await prisma.namespace.findUniqueOrThrow({ where: { name: 'mig-test' } });
+        const created = await prisma.fogNode.create({
+          data: {
+            namespaceId: ns.id, name: 'gpu-box', cpuCores: 16, memoryMb: 65_536, gpus: 1, gpuModel: 'H100', runtimes: ['wasi', 'command'], region: 'eu',
+            pool: 'GOLD_DEDICATED', cordoned: true, draining: false, lastHeartbeatAt: new Date(), utilisation: { cpuPercent: 12.5 }, agentVersion: '0.1.0',
+          },
+        });
+        assert.deepEqual(await prisma.fogNode.findUniqueOrThrow({ where: { namespaceId_name: { namespaceId: ns.id, name: 'gpu-box' } } }), created);
+      },
+      FogModule: async () => {
+        const created = await prisma.fogModule.create({ data: { sha256: 'd'.repeat(64), bytes: new Uint8Array([0, 97, 115, 109]), sizeBytes: 4 } });
+        assert.deepEqual(await prisma.fogModule.findUniqueOrThrow({ where: { sha256: 'd'.repeat(64) } }), created);
+      },
+      FogCommandTemplate: async () => {
+        const created = await prisma.fogCommandTemplate.create({ data: { name: 'echo', description: 'd', command: ['/bin/echo'], argPatterns: ['^[a-z]+$'], createdBy: 'm@example.com' } });
+        assert.deepEqual(await prisma.fogCommandTemplate.findUniqueOrThrow({ where: { name: 'echo' } }), created);
+      },
+      FogJob: async () => {
+        const node = await prisma.fogNode.findFirstOrThrow({ where: { name: 'gpu-box' } });
+        const created = await prisma.fogJob.create({
+          data: {
+            namespaceId: node.namespaceId, name: 'j', runtime: 'WASI', moduleSha256: 'd'.repeat(64), args: ['a'], env: { K: 'v' }, cpuCores: 0.5, memoryMb: 64, gpus: 1,
+            timeoutMs: 1000, sla: 'A', tier: 'GOLD', priority: 3, status: 'SUCCEEDED', nodeId: node.id, attempt: 1, assignmentToken: 't'.repeat(32), holdReason: null,
+            scheduledAt: new Date(), startedAt: new Date(), finishedAt: new Date(), exitCode: 0, errorCode: null, stdout: 'hi', stdoutBytes: 2, timings: { runMs: 1 }, cpuMs: 1.5, submittedBy: 'm',
+          },
+        });
+        assert.deepEqual(await prisma.fogJob.findUniqueOrThrow({ where: { id: created.id } }), created);
+        await assert.rejects(prisma.fogModule.delete({ where: { sha256: 'd'.repeat(64) } }), 'a module a job uses cannot be deleted');
+      },
+      FogUsageRecord: async () => {
+        const job = await prisma.fogJob.findFirstOrThrow({ where: { name: 'j' } });
+        const created = await prisma.fogUsageRecord.create({
+          data: { namespaceId: job.namespaceId, jobId: job.id, nodeId: job.nodeId, tier: 'GOLD', startedAt: new Date(), endedAt: new Date(), cpuCoreSeconds: 0.5, gpuSeconds: 1, memoryGbSeconds: 0.0625, cpuMs: 2 },
+        });
+        assert.deepEqual(await prisma.fogUsageRecord.findUniqueOrThrow({ where: { jobId: job.id } }), created);
+        await prisma.fogNode.delete({ where: { id: job.nodeId! } });
+        assert.equal((await prisma.fogJob.findUniqueOrThrow({ where: { id: job.id } })).nodeId, null, 'deleting a node keeps its jobs');
+      },
+      FogQuota: async () => {
+        const ns = await prisma.namespace.findUniqueOrThrow({ where: { name: 'mig-test' } });
+        const created = await prisma.fogQuota.create({ data: { namespaceId: ns.id, gpuHoursPerMonth: 12.5 } });
+        assert.deepEqual(await prisma.fogQuota.findUniqueOrThrow({ where: { namespaceId: ns.id } }), created);
+      },
       SystemMetricRollup: async () => {
         const data = {
           bucketStart: new Date('2026-01-01T00:01:00Z'), samples: 60, instancesMax: 2, cpuPercentAvg: 12.5,

@@ -1,6 +1,8 @@
 /**
- * @aivillage/fog — the database-free core of fog computing: a WASI sandbox for fog jobs,
- * tiered scheduling, the guide's cost model and node status. See README.md.
+ * @aivillage/fog — fog computing: a WASI sandbox for fog jobs, tiered scheduling, the guide's
+ * cost model and node status (pure, database-free), plus the Postgres-backed services the
+ * API and workers use (nodes, jobs, the scheduling pass, cost). The agent is
+ * `@aivillage/fog/agent`. See README.md.
  */
 export * from './tiers.js';
 export { RESOURCE_KEYS, formatAmount, formatResources, type ResourceKey, type Resources } from './resources.js';
@@ -11,3 +13,10 @@ export * from './scheduler.js';
 export * from './cost.js';
 export * from './wasm-limits.js';
 export * from './wasi-sandbox.js';
+export * from './command-template.js';
+export * from './fog-wake.js';
+export * from './fog-node.service.js';
+export * from './fog-job.service.js';
+export * from './fog-scheduler.service.js';
+export * from './fog-cost.service.js';
+export * from './fog-template.service.js';

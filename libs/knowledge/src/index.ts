@@ -17,3 +17,5 @@ export * from './extract.js';
 export * from './fusion.js';
 export * from './graph-search.js';
 export * from './datasets.js';
+export * from './query-entities.js';
+export * from './embedder-config.js';

@@ -166,12 +166,6 @@ export class MeshSimulationService {
     });
   }
 
-  /** The stored drawable graph (read as text: Prisma's JSON path is slow for ~0.5 MB documents). */
-  async graphOf(topologyId: string): Promise<unknown> {
-    const rows = await this.deps.prisma.$queryRaw<{ graph: string | null }[]>`SELECT graph::text AS graph FROM mesh_topologies WHERE id = ${topologyId}::uuid`;
-    return rows[0]?.graph ? JSON.parse(rows[0].graph) : null;
-  }
-
   private async namespaceId(name: string): Promise<string> {
     const ns = await this.deps.prisma.namespace.findUnique({ where: { name }, select: { id: true } });
     if (!ns) throw notFound('Namespace', name);

@@ -152,12 +152,6 @@ export class PeerRegistryService {
     return { nodes: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 
-  /** A link's reports, oldest first (at most P2P_LINK_HISTORY of them). */
-  async linkHistory(linkId: string, limit: number): Promise<{ at: Date; latencyMs: number; throughputMbps: number; successRate: number }[]> {
-    const rows = await this.deps.prisma.peerLinkSample.findMany({ where: { linkId }, orderBy: { at: 'desc' }, take: Math.min(Math.max(limit, 1), 10_000) });
-    return rows.reverse().map(({ at, latencyMs, throughputMbps, successRate }) => ({ at, latencyMs, throughputMbps, successRate }));
-  }
-
   /**
    * Best route of at most ROUTE_MAX_HOPS hops between two ONLINE peers of one namespace, with
    * alternatives. NO_ROUTE (with `reason`) when there is none; NOT_FOUND for a peer that does

@@ -85,11 +85,46 @@ export interface PeerEventsPayload {
   events: PeerEventPayload[];
 }
 
+/** A change in one fog job: status transitions and log increments (never whole logs). */
+export interface FogJobUpdatePayload {
+  jobId: string;
+  namespace: string;
+  /** ISO time. */
+  at: string;
+  kind: 'STATUS' | 'LOG';
+  status?: string;
+  nodeId?: string | null;
+  attempt?: number;
+  errorCode?: string | null;
+  error?: string | null;
+  /** LOG: the new text of one stream (after the stored cap, nothing more is sent). */
+  stream?: 'STDOUT' | 'STDERR';
+  text?: string;
+}
+
+/** One step of a document's ingestion (stages in order; READY and FAILED are final). */
+export interface KnowledgeIngestionPayload {
+  documentId: string;
+  namespace: string;
+  /** ISO time. */
+  at: string;
+  stage: 'QUEUED' | 'CHUNKING' | 'EMBEDDING' | 'EXTRACTING' | 'WRITING' | 'READY' | 'FAILED';
+  /** Chunks of the document (known from CHUNKING on). */
+  chunks?: number;
+  /** Chunks embedded so far (EMBEDDING, one event per batch). */
+  embedded?: number;
+  entities?: number;
+  relations?: number;
+  error?: string | null;
+}
+
 export interface Topics {
   SYSTEM_METRICS: SystemMetricsPayload;
   TRAINING_PROGRESS: TrainingProgressPayload;
   INFERENCE_METRICS: InferenceMetricsPayload;
   MODEL_CHANGED: ModelChangedPayload;
   PEER_EVENTS: PeerEventsPayload;
+  KNOWLEDGE_INGESTION: KnowledgeIngestionPayload;
+  FOG_JOB_UPDATES: FogJobUpdatePayload;
 }
 export type TopicName = keyof Topics;

@@ -77,8 +77,46 @@ export const queueJobs = {
     'generate-topology': z.object({ topologyId: z.string().uuid() }),
     'simulate-propagation': z.object({ simulationId: z.string().uuid() }),
   },
+  /**
+   * Knowledge ingestion (libs/knowledge): chunk, embed, extract the graph and write it all in
+   * one transaction. The document row holds the text; the job names the row (jobId
+   * `ingest-<documentId>`), so a job delivered twice or after the document was deleted does nothing.
+   */
+  knowledge: {
+    'ingest-document': z.object({ documentId: z.string().uuid() }),
+  },
+  /**
+   * Fog scheduling (libs/fog): one pass reads queued fog jobs, nodes and usage from Postgres,
+   * plans with planAssignments and dispatches to the nodes' own queues (fogNodeQueueName).
+   * Repeated every FOG_SCHEDULER_INTERVAL_MS, and requested at once on submit, on a node's
+   * registration and when a job finishes (deduplicated: one pending pass at a time).
+   */
+  fog: {
+    schedule: z.object({ reason: z.enum(['tick', 'submit', 'node', 'finished']).optional() }),
+  },
 } as const satisfies Record<string, Record<string, z.ZodType>>;
 
+
+/**
+ * Per-node fog queues: each fog node's agent (not the workers) consumes its own queue
+ * `fog-node-<nodeId>` (BullMQ forbids ':' in queue names). These queues are not in
+ * `queueJobs` because no worker serves them. The payload names the assignment only; the
+ * agent claims it through the API (`startFogJob`), which returns what to run, so a job on
+ * Redis alone can neither run twice nor run anything the API did not accept.
+ */
+export const FOG_NODE_QUEUE_PREFIX = 'fog-node-';
+export const FOG_NODE_JOB_NAME = 'run-fog-job';
+export const fogNodeQueueName = (nodeId: string) => `${FOG_NODE_QUEUE_PREFIX}${nodeId}`;
+export const fogNodeJobSchema = z.object({
+  fogJobId: z.string().uuid(),
+  /** The scheduling attempt this assignment belongs to (1, 2, …). */
+  attempt: z.number().int().positive(),
+  /** Random per assignment; every report about the run must present it. */
+  token: z.string().min(16).max(64),
+  /** Epoch ms when the scheduler enqueued it (dispatch latency). */
+  enqueuedAt: z.number().positive().optional(),
+});
+export type FogNodeJob = z.infer<typeof fogNodeJobSchema>;
 export type QueueName = keyof typeof queueJobs;
 export type JobName<Q extends QueueName> = keyof (typeof queueJobs)[Q] & string;
 export type JobPayload<Q extends QueueName, N extends JobName<Q>> = z.infer<(typeof queueJobs)[Q][N]>;

@@ -4,7 +4,7 @@
  */
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { parseJobPayload, queueNames, type JobName, type JobPayload, type QueueName } from './contract.js';
+import { fogNodeQueueName, parseJobPayload, queueNames, type JobName, type JobPayload, type QueueName } from './contract.js';
 
 /** BullMQ key prefix for a deployment prefix, e.g. `aivillage` → `aivillage:bull`. */
 export const bullPrefix = (redisPrefix: string) => `${redisPrefix}:bull`;
@@ -28,6 +28,7 @@ export interface QueueDepth {
 
 export class QueueSet {
   private readonly queues = new Map<QueueName, Queue>();
+  private readonly nodeQueues = new Map<string, Queue>();
   private flows?: FlowProducer;
   constructor(
     private readonly connection: Redis,
@@ -52,6 +53,17 @@ export class QueueSet {
   ) {
     const data = parseJobPayload(queue, name, payload);
     return this.get(queue).add(name, data, opts);
+  }
+
+  /** A fog node's own queue (see fogNodeQueueName), opened lazily like the others. */
+  fogNode(nodeId: string): Queue {
+    const name = fogNodeQueueName(nodeId);
+    let queue = this.nodeQueues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: bullPrefix(this.redisPrefix), defaultJobOptions });
+      this.nodeQueues.set(name, queue);
+    }
+    return queue;
   }
 
   async depth(name: QueueName): Promise<QueueDepth> {
@@ -79,7 +91,8 @@ export class QueueSet {
   async close(): Promise<void> {
     await this.flows?.close();
     this.flows = undefined;
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await Promise.all([...this.queues.values(), ...this.nodeQueues.values()].map((q) => q.close()));
     this.queues.clear();
+    this.nodeQueues.clear();
   }
 }

@@ -168,7 +168,7 @@ export class PeerLinkFieldsResolver {
 
   @FieldResolver(() => [PeerLinkSample], { description: 'Reports over time, oldest first (at most P2P_LINK_HISTORY)' })
   history(@Root() link: PeerLinkType, @Arg('limit', () => Int, { defaultValue: 120 }) limit: number, @Ctx() ctx: Context): Promise<PeerLinkSample[]> {
-    return ctx.deps.peers.linkHistory(link.id, limit);
+    return ctx.loaders.peerLinkHistory(Math.min(Math.max(limit, 1), 10_000)).load(link.id);
   }
 }
 
@@ -237,7 +237,17 @@ export class MeshSimulationResolver {
 
   @FieldResolver(() => MeshGraph, { nullable: true, description: 'Peers and links, for topologies of at most 2,000 peers (null above, or before it is generated)' })
   async graph(@Root() t: MeshTopologyType, @Ctx() ctx: Context): Promise<MeshGraph | null> {
-    return ctx.deps.meshSimulation.graphOf(t.id) as Promise<MeshGraph | null>;
+    return ctx.loaders.meshGraphById.load(t.id) as Promise<MeshGraph | null>;
+  }
+}
+
+@Resolver(() => PropagationSimulationType)
+export class PropagationSimulationFieldsResolver {
+  @FieldResolver(() => MeshTopologyType, { nullable: true, description: 'The generated topology it ran on (null: the registered peers)' })
+  async topology(@Root() s: PropagationSimulationType, @Ctx() ctx: Context): Promise<MeshTopologyType | null> {
+    if (!s.topologyId) return null;
+    const row = await ctx.loaders.meshTopologyById.load(s.topologyId);
+    return row ? toMeshTopology(row, s.namespace) : null;
   }
 }
 

@@ -329,8 +329,9 @@ describe('simulation', () => {
     assert.equal(x.report.nodes, 100);
     assert.ok(x.report.reachability > 0.5 && x.report.reachability <= 1);
     assert.equal(x.report.guideComparison.length, 3, 'a 100-peer mesh is compared with the guide');
-    const listed = await stack.gql('query($ns: String) { propagationSimulations(namespace: $ns) { id } }', { ns: ns.name }, { key: ns.key });
+    const listed = await stack.gql('query($ns: String) { propagationSimulations(namespace: $ns) { id topology { id nodes } } }', { ns: ns.name }, { key: ns.key });
     assert.deepEqual(listed.body.data.propagationSimulations.map((s: any) => s.id).sort(), [...ids].sort());
+    assert.ok(listed.body.data.propagationSimulations.every((s: any) => s.topology.id === topologyId && s.topology.nodes === 100));
   });
 
   test('limits are checked before any work; the registered mesh can be simulated too', async () => {

@@ -1,0 +1,3 @@
+/** `@aivillage/knowledge/worker`: the ingestion runner the workers' `knowledge` queue calls. */
+export * from './ingestion.runner.js';
+export { bumpKnowledgeVersion } from './knowledge-cache.js';
