@@ -12,7 +12,7 @@
  * Hops are bounded by MAX_HOPS = 5 (the guide's max_traversal_depth).
  */
 import { badInput, notFound } from '@aivillage/errors';
-import type { Entity, PrismaClient } from '@aivillage/db';
+import { Prisma, type Entity, type PrismaClient } from '@aivillage/db';
 import { normalizeEntityName } from './extract.js';
 import { isRelationKind, type RelationKind } from './graph-model.js';
 import { MAX_HOPS } from './graph-search.js';
@@ -144,12 +144,13 @@ export class KnowledgeGraphService {
   /** The entity a name (or key, or id) denotes in the namespace; NOT_FOUND otherwise. */
   async resolveEntity(ns: Pick<KnowledgeNamespace, 'id' | 'name'>, name: string): Promise<Entity> {
     const key = normalizeEntityName(name ?? '');
-    const rows = await this.deps.prisma.entity.findMany({
-      where: { namespaceId: ns.id, OR: [...(key ? [{ key }] : []), ...(UUID.test(name) ? [{ id: name }] : [])] },
-      take: 1,
-    });
+    const id = UUID.test(name) ? name : null;
+    const rows = key || id
+      ? await this.deps.prisma.$queryRaw<EntityRow[]>`
+          SELECT ${ENTITY_COLUMNS} FROM entities WHERE namespace_id = ${ns.id}::uuid AND (key = ${key} OR id = ${id}::uuid) ORDER BY key = ${key} DESC LIMIT 1`
+      : [];
     if (!rows[0]) throw notFound(`Entity in namespace ${JSON.stringify(ns.name)}:`, name);
-    return rows[0];
+    return toEntity(rows[0]);
   }
 
   async neighbourhood(namespace: string, entity: string, hops: number, limit?: number | null): Promise<NeighbourhoodOutput> {
@@ -157,33 +158,35 @@ export class KnowledgeGraphService {
     const lim = checkInt('limit', limit ?? DEFAULT_NEIGHBORHOOD_LIMIT, 1, MAX_LIMIT);
     return this.cached('neighborhood', namespace, [entity, hops, lim], async (ns) => {
       const start = await this.resolveEntity(ns, entity);
-      const dist = new Map<string, number>([[start.id, 0]]);
-      const keyOf = new Map<string, string>([[start.id, start.key]]);
+      const visited: string[] = [start.id];
       const out: { id: string; distance: number; parentId: string; relationId: string }[] = [];
       let truncated = false;
-      let frontier = [start.id];
+      let frontier: { id: string; key: string }[] = [{ id: start.id, key: start.key }];
       for (let d = 1; d <= hops && frontier.length > 0 && !truncated; d++) {
-        const via = new Map<string, { parent: string; relation: string }>();
-        for (const s of await this.step(frontier)) {
-          if (dist.has(s.node) && dist.get(s.node) !== d) continue;
-          keyOf.set(s.node, s.key);
-          dist.set(s.node, d);
-          const best = via.get(s.node);
-          // Smallest-key parent, then smallest relation id.
-          if (!best || cmp(keyOf.get(s.parent)!, keyOf.get(best.parent)!) < 0 || (best.parent === s.parent && s.relation < best.relation)) {
-            via.set(s.node, { parent: s.parent, relation: s.relation });
-          }
+        // New nodes in key order with their smallest-key parent; one more than still fits tells truncation.
+        const fresh = await this.deps.prisma.$queryRaw<{ node: string; parent: string; relation: string; key: string }[]>`
+          WITH f AS (SELECT * FROM unnest(${frontier.map((f) => f.id)}::uuid[], ${frontier.map((f) => f.key)}::text[]) AS f(id, key)),
+          e AS (
+            SELECT f.id AS parent, f.key AS pkey, r.id AS relation, r.object_id AS node FROM f JOIN relations r ON r.subject_id = f.id
+            UNION ALL
+            SELECT f.id, f.key, r.id, r.subject_id FROM f JOIN relations r ON r.object_id = f.id),
+          fresh AS (
+            SELECT DISTINCT ON (e.node) e.node, e.parent, e.relation FROM e
+             WHERE NOT EXISTS (SELECT 1 FROM unnest(${visited}::uuid[]) AS v(id) WHERE v.id = e.node)
+             ORDER BY e.node, e.pkey COLLATE "C", e.relation)
+          SELECT fresh.node::text, fresh.parent::text, fresh.relation::text, n.key
+            FROM fresh JOIN entities n ON n.id = fresh.node
+           ORDER BY n.key COLLATE "C"
+           LIMIT ${lim - out.length + 1}::int`;
+        if (out.length + fresh.length > lim) {
+          truncated = true;
+          fresh.length = lim - out.length;
         }
-        const next = [...via.keys()].sort((a, b) => cmp(keyOf.get(a)!, keyOf.get(b)!));
-        for (const id of next) {
-          if (out.length === lim) {
-            truncated = true;
-            break;
-          }
-          const v = via.get(id)!;
-          out.push({ id, distance: d, parentId: v.parent, relationId: v.relation });
+        for (const f of fresh) {
+          out.push({ id: f.node, distance: d, parentId: f.parent, relationId: f.relation });
+          visited.push(f.node);
         }
-        frontier = next;
+        frontier = fresh.map((f) => ({ id: f.node, key: f.key }));
       }
       const entities = await this.entitiesById(out.map((o) => o.id));
       return { entity: start, nodes: out.map((o) => ({ entity: entities.get(o.id)!, distance: o.distance, parentId: o.parentId, relationId: o.relationId })), truncated };
@@ -219,7 +222,7 @@ export class KnowledgeGraphService {
       const [side, other] = forward ? [F, B] : [B, F];
       const d = side.layers.length - 1;
       const next: string[] = [];
-      for (const s of await this.step(side.layers[d])) {
+      for (const s of await this.step(side.layers[d], [...side.dist.keys()])) {
         const known = side.dist.get(s.node);
         if (known !== undefined && known !== d + 1) continue;
         if (known === undefined) {
@@ -289,8 +292,8 @@ export class KnowledgeGraphService {
     return { hops, paths, truncated };
   }
 
-  /** Every relation touching `frontier` (both directions, no self-loops), with the far node's key. */
-  private async step(frontier: readonly string[]): Promise<Step[]> {
+  /** Every relation from `frontier` to a node not in `visited` (both directions), with the far node's key. */
+  private async step(frontier: readonly string[], visited: readonly string[]): Promise<Step[]> {
     if (frontier.length === 0) return [];
     return this.deps.prisma.$queryRaw<Step[]>`
       WITH f AS (SELECT unnest(${[...frontier]}::uuid[]) AS id),
@@ -300,12 +303,12 @@ export class KnowledgeGraphService {
         SELECT f.id, r.id, r.subject_id FROM f JOIN relations r ON r.object_id = f.id)
       SELECT e.parent::text, e.relation::text, e.node::text, n.key
         FROM e JOIN entities n ON n.id = e.node
-       WHERE e.node <> e.parent`;
+       WHERE NOT EXISTS (SELECT 1 FROM unnest(${[...visited]}::uuid[]) AS v(id) WHERE v.id = e.node)`;
   }
 
   private async entitiesById(ids: readonly string[]): Promise<Map<string, Entity>> {
-    const rows = ids.length ? await this.deps.prisma.entity.findMany({ where: { id: { in: [...ids] } } }) : [];
-    return new Map(rows.map((r) => [r.id, r]));
+    const rows = ids.length ? await this.deps.prisma.$queryRaw<EntityRow[]>`SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = ANY(${[...ids]}::uuid[])` : [];
+    return new Map(rows.map((r) => [r.id, toEntity(r)]));
   }
 
   private async cached<T>(kind: 'neighborhood' | 'paths', namespace: string, args: unknown[], compute: (ns: KnowledgeNamespace) => Promise<T>): Promise<T> {
@@ -321,6 +324,22 @@ export class KnowledgeGraphService {
     this.deps.onQuery?.(kind, (performance.now() - started) / 1000, false);
     return value;
   }
+}
+
+interface EntityRow {
+  id: string;
+  namespace_id: string;
+  key: string;
+  name: string;
+  type: Entity['type'];
+  aliases: string[] | null;
+  created_at: Date;
+}
+
+const ENTITY_COLUMNS = Prisma.sql`id::text, namespace_id::text, key, name, type::text AS type, aliases, created_at`;
+
+function toEntity(r: EntityRow): Entity {
+  return { id: r.id, namespaceId: r.namespace_id, key: r.key, name: r.name, type: r.type, aliases: r.aliases ?? [], createdAt: r.created_at };
 }
 
 /** Code-unit order, as the in-memory reference sorts node ids. */

@@ -71,20 +71,26 @@ export function keywordSql(namespaceId: string, text: string, k: number): Prisma
 }
 
 /**
- * Graph-expanded candidates: the entities the query names (`keys`), the relations touching
- * them (hop 1) and, through their strongest `fanout` neighbours, those neighbours' strongest
- * `perNeighbour` relations (hop 2). A chunk's weight s sums the confidences of the relations it
- * is evidence of (a hop-2 one times half the hop-1 edge that led there); nearer evidence ranks
+ * Graph-expanded candidates: the entities the query names (`keys`), their `perEntity`
+ * strongest relations (hop 1) and, through their strongest `fanout` neighbours, those
+ * neighbours' `perNeighbour` strongest relations (hop 2) — all read from the covering
+ * (endpoint, confidence DESC) indexes, so a hub costs `perEntity` index entries, not its
+ * thousands of heap rows. A chunk's weight s sums the confidences of the relations it is
+ * evidence of (a hop-2 one times half the hop-1 edge that led there); nearer evidence ranks
  * first: score = 1 + s/(1+s) for evidence of the named entities' own relations, s/(1+s) for
  * hop-2-only evidence. Rows: id, score.
  */
-export function graphSql(namespaceId: string, keys: readonly string[], k: number, fanout = 32, perNeighbour = 100): Prisma.Sql {
+export function graphSql(namespaceId: string, keys: readonly string[], k: number, o: { perEntity?: number; fanout?: number; perNeighbour?: number } = {}): Prisma.Sql {
+  const perEntity = o.perEntity ?? 1000;
+  const fanout = o.fanout ?? 32;
+  const perNeighbour = o.perNeighbour ?? 100;
   return Prisma.sql`
     WITH seeds AS (SELECT id FROM entities WHERE namespace_id = ${namespaceId}::uuid AND key = ANY(${[...keys]}::text[])),
     hop1 AS (
-      SELECT r.evidence_chunk_id, r.confidence, r.object_id AS other FROM relations r WHERE r.subject_id IN (SELECT id FROM seeds)
-      UNION ALL
-      SELECT r.evidence_chunk_id, r.confidence, r.subject_id FROM relations r WHERE r.object_id IN (SELECT id FROM seeds)),
+      SELECT x.* FROM seeds s, LATERAL (
+        (SELECT r.evidence_chunk_id, r.confidence, r.object_id AS other FROM relations r WHERE r.subject_id = s.id ORDER BY r.confidence DESC LIMIT ${perEntity}::int)
+        UNION ALL
+        (SELECT r.evidence_chunk_id, r.confidence, r.subject_id FROM relations r WHERE r.object_id = s.id ORDER BY r.confidence DESC LIMIT ${perEntity}::int)) x),
     near AS (
       SELECT other AS id, max(confidence) AS w FROM hop1 WHERE other NOT IN (SELECT id FROM seeds)
        GROUP BY other ORDER BY w DESC, other LIMIT ${fanout}::int),
