@@ -18,7 +18,11 @@ export interface PlatformPubSub {
  * subscriber mode can issue no other commands).
  */
 export function createPlatformPubSub(publishClient: Redis, subscribeClient: Redis, prefix: string): PlatformPubSub {
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  // The event target fires PUBLISH and forgets the promise: a publish racing shutdown (or a
+  // Redis outage) would be an unhandled rejection. Live events are best effort — the state
+  // they announce is in Postgres — so a failed publish is dropped here.
+  const safePublisher = { publish: (channel: string, message: string) => publishClient.publish(channel, message).catch(() => 0) } as unknown as Redis;
+  const eventTarget = createRedisEventTarget({ publishClient: safePublisher, subscribeClient });
   const inner = createPubSub<Record<string, [unknown]>>({ eventTarget });
   const channel = (topic: string) => topicChannel(prefix, topic);
   return {
