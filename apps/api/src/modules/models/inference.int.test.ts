@@ -92,14 +92,18 @@ describe('runInference', () => {
   });
 
   test('concurrent requests share batches and each gets its own rows back', async () => {
-    const results = await Promise.all(Array.from({ length: 40 }, (_, k) => run('mlp', { features: [row(k)] })));
+    // Requests share a run when they reach the API in the same turn or the worker while a run is
+    // queued; on a busy machine one burst may trickle in one by one, so up to five bursts.
     let shared = 0;
-    results.forEach(({ body }, k) => {
-      assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-      const r = body.data.runInference;
-      assertClose(r.outputs.probabilities.data, expected(SPEC_V1, [row(k)]));
-      if (r.timings.batchRequests > 1) shared++;
-    });
+    for (let burst = 0; burst < 5 && shared === 0; burst++) {
+      const results = await Promise.all(Array.from({ length: 40 }, (_, k) => run('mlp', { features: [row(k)] })));
+      results.forEach(({ body }, k) => {
+        assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+        const r = body.data.runInference;
+        assertClose(r.outputs.probabilities.data, expected(SPEC_V1, [row(k)]));
+        if (r.timings.batchRequests > 1) shared++;
+      });
+    }
     assert.ok(shared > 0, 'no request shared a run');
   });
 
