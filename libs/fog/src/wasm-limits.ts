@@ -52,7 +52,9 @@ class Reader {
   }
 }
 
-function uleb(n: number): number[] {
+/** Unsigned LEB128 of a non-negative integer below 2^32 (also used by the test-module encoder). */
+export function uleb(n: number): number[] {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) throw new RangeError(`uleb: ${n} is not a u32`);
   const out: number[] = [];
   do {
     let byte = n & 0x7f;
