@@ -1,7 +1,7 @@
 /**
  * Fog compute benchmark (issue #6; self-contained: its own API, one worker running the fog
  * scheduler and `--agents` fog agent processes, in an isolated Postgres schema and Redis prefix):
- *   node bench/dist/fog.bench.js [--jobs 10000] [--agents 4] [--cpus 2] [--dedicated 1] [--quick]
+ *   node bench/dist/fog.bench.js [--jobs 10000] [--agents 4] [--cpus 2] [--dedicated 1] [--steady-jobs n] [--quick]
  * Every job is the hello-world WASI module (@aivillage/fog/fixtures) asking for 1 CPU core, so an
  * agent with `--cpus 2` offers two slots (its BullMQ concurrency is its cores rounded up).
  * `--dedicated` of the agents register in the GOLD_DEDICATED pool (Gold and Platinum only).
@@ -9,15 +9,20 @@
  * the job's tier is its namespace's, and the key's own tier rate (Bronze: 60 req/min) would
  * otherwise throttle the submitter instead of the fog platform being measured.
  * Figures, each beside a baseline measured in the same run:
- *   A. dispatch with free capacity: jobs submitted one at a time on idle nodes; submit → RUNNING
- *      p50/p95 from the stored timestamps (goal p95 < 200 ms; guide: 45 s start-up) and submit →
- *      SUCCEEDED as the client saw it (fogJobUpdates) — beside raw BullMQ add → processed with a
- *      no-op processor on the same Redis, and runWasi called in-process;
- *   B. backlog: `--jobs` submitted as fast as the API takes them, round robin over the four tiers,
- *      then drained: throughput (jobs/s; beside runWasi in-process at the same concurrency and
- *      BullMQ no-op), queue wait (queued → scheduled) p50/p95 per tier (guide 25 s), node
- *      utilisation = busy slot-time / (slots × wall time) (guide ≥ 85 %), where a job's time goes
- *      (its legs from the stored timestamps and sandbox timings) and the CPU seconds per process.
+ *   A. dispatch with free capacity: jobs submitted one at a time (submitFogJob) on idle nodes;
+ *      submit → RUNNING p50/p95 from the stored timestamps (goal p95 < 200 ms; guide: 45 s
+ *      start-up) and submit → SUCCEEDED as the client saw it (fogJobUpdates) — beside raw BullMQ
+ *      add → processed with a no-op processor on the same Redis, and the sandbox in-process
+ *      (a fresh thread per run, `runWasi`, and a pooled thread, `WasiSandboxPool`, as agents run);
+ *   B. burst: `--jobs` submitted all at once (submitFogJobs, batches of SUBMIT_BATCH, round robin
+ *      over the four tiers), then drained: throughput (jobs/s; beside the pool in-process at the
+ *      same concurrency and BullMQ no-op), queue wait (queued → scheduled) p50/p95 per tier —
+ *      with a backlog the tiers are served in order, so this is backlog ÷ throughput, not the
+ *      guide's KPI —, node utilisation = busy slot-time / (slots × wall time) (guide ≥ 85 %),
+ *      where a job's time goes and the CPU per job of each process;
+ *   C. steady arrivals at STEADY_LOAD of B's steady-state throughput (small batches every
+ *      TICK_MS, round robin over the tiers): queue wait per tier — the guide's 25 s KPI is about
+ *      this state — and submit → RUNNING.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -26,7 +31,7 @@ import { Queue, Worker } from 'bullmq';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { newApiKey } from '@aivillage/auth';
-import { runWasi } from '@aivillage/fog';
+import { runWasi, WasiSandboxPool, type WasiRunResult } from '@aivillage/fog';
 import { helloWorld } from '@aivillage/fog/fixtures';
 import { bullPrefix } from '@aivillage/queues';
 import { startFogAgent } from './lib/fog-agents.js';
@@ -39,7 +44,7 @@ import { ms, ratio, renderTable } from './lib/table.js';
 const { values: args } = parseArgs({
   options: {
     jobs: { type: 'string', default: '10000' }, agents: { type: 'string', default: '4' }, cpus: { type: 'string', default: '2' },
-    dedicated: { type: 'string', default: '1' }, quick: { type: 'boolean', default: false },
+    dedicated: { type: 'string', default: '1' }, quick: { type: 'boolean', default: false }, 'steady-jobs': { type: 'string' },
   },
 });
 const JOBS = args.quick ? 1000 : Number(args.jobs);
@@ -49,7 +54,13 @@ const DEDICATED = Math.min(Number(args.dedicated), AGENTS - 1);
 const JOB_CPU = 1;
 const SLOTS = AGENTS * Math.floor(CPUS / JOB_CPU);
 const DISPATCH_JOBS = args.quick ? 30 : 100;
-const SUBMIT_IN_FLIGHT = 8;
+/** submitFogJobs calls in flight during the burst, and jobs per call. */
+const SUBMIT_IN_FLIGHT = 4;
+const SUBMIT_BATCH = 250;
+/** Phase C: arrival rate as a share of B's steady throughput, jobs, and how often a batch goes out. */
+const STEADY_LOAD = 0.8;
+const STEADY_JOBS = Number(args['steady-jobs'] ?? (args.quick ? 600 : 3000));
+const TICK_MS = 100;
 const WASI_SEQUENTIAL = args.quick ? 40 : 150;
 const WASI_CONCURRENT = args.quick ? 100 : 300;
 const BULL_SEQUENTIAL = args.quick ? 200 : 500;
@@ -71,6 +82,7 @@ async function gql(url: string, key: string, query: string, variables?: Record<s
 }
 
 const SUBMIT = 'mutation($i: SubmitFogJobInput!) { submitFogJob(input: $i) { id } }';
+const SUBMIT_MANY = 'mutation($i: [SubmitFogJobInput!]!) { submitFogJobs(inputs: $i) { index job { id } error { code message } } }';
 
 /** Waits for a job's final status: its fogJobUpdates subscription, with a slow poll in case the update came before the subscription. */
 function finalSeen(client: Client, url: string, key: string, id: string): Promise<{ at: number; status: string }> {
@@ -95,22 +107,52 @@ function finalSeen(client: Client, url: string, key: string, id: string): Promis
   });
 }
 
-/** runWasi in this process, as the agent calls it: `n` runs with `concurrency` in flight. */
-async function wasiInProcess(module: Uint8Array, n: number, concurrency: number): Promise<{ jobsPerS: number; latency: Summary; sandboxTotal: Summary }> {
+interface InProcess {
+  jobsPerS: number;
+  latency: Summary;
+  /** CPU of this process per run (its sandbox threads included), ms. */
+  cpuMsPerRun: number;
+}
+
+/** The sandbox in this process, as an agent calls it: `n` runs with `concurrency` in flight. */
+async function wasiInProcess(run: () => Promise<WasiRunResult>, n: number, concurrency: number): Promise<InProcess> {
   const latency: number[] = [];
-  const sandbox: number[] = [];
   let next = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next++ < n) {
       const t = performance.now();
-      const r = await runWasi(module, { args: ['job'], timeoutMs: 10_000, maxMemoryBytes: 64 * 1024 * 1024 });
-      if (r.outcome !== 'SUCCEEDED') throw new Error(`runWasi: ${r.outcome} ${r.failure?.message}`);
+      const r = await run();
+      if (r.outcome !== 'SUCCEEDED') throw new Error(`sandbox: ${r.outcome} ${r.failure?.message}`);
       latency.push(performance.now() - t);
-      sandbox.push(r.timings.totalMs);
     }
   }));
-  return { jobsPerS: n / ((performance.now() - t0) / 1000), latency: summarize(latency), sandboxTotal: summarize(sandbox) };
+  const cpu = process.cpuUsage(cpu0);
+  return { jobsPerS: n / ((performance.now() - t0) / 1000), latency: summarize(latency), cpuMsPerRun: (cpu.user + cpu.system) / 1000 / n };
+}
+
+/** Submits `inputs` with submitFogJobs in batches, `inFlight` calls at a time; returns each call's latency. */
+async function submitInBatches(url: string, keyOf: (tier: Tier) => string, inputs: { tier: Tier; input: Record<string, unknown> }[], inFlight: number): Promise<number[]> {
+  const latency: number[] = [];
+  // A call carries one tier's jobs (its namespace's key); the tiers' batches alternate.
+  const perTier = TIERS.map((tier) => {
+    const mine = inputs.filter((x) => x.tier === tier).map((x) => x.input);
+    return Array.from({ length: Math.ceil(mine.length / SUBMIT_BATCH) }, (_, i) => ({ tier, inputs: mine.slice(i * SUBMIT_BATCH, (i + 1) * SUBMIT_BATCH) }));
+  });
+  const batches = Array.from({ length: Math.max(...perTier.map((l) => l.length)) }, (_, i) => perTier.map((l) => l[i]).filter((b) => b !== undefined)).flat();
+  let next = 0;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < batches.length) {
+      const b = batches[next++];
+      const t = performance.now();
+      const d = await gql(url, keyOf(b.tier), SUBMIT_MANY, { i: b.inputs });
+      const refused = d.submitFogJobs.filter((x: { error: unknown }) => x.error);
+      if (refused.length) throw new Error(`submitFogJobs refused ${refused.length}: ${JSON.stringify(refused[0].error)}`);
+      latency.push(performance.now() - t);
+    }
+  }));
+  return latency;
 }
 
 /** Raw BullMQ on the platform's Redis, a queue of its own, a no-op processor: add → processed, one at a time; then `n` jobs at `concurrency`. */
@@ -163,6 +205,28 @@ interface JobRow {
 }
 
 const gap = (a: Date | null, b: Date | null) => (a && b ? b.getTime() - a.getTime() : Number.NaN);
+
+/**
+ * How long a slot stays empty: on each node, each finish is matched with the first later
+ * assignment to that node not matched yet (the job that took the freed slot); finishes with
+ * none after them (the tail) are left out.
+ */
+function slotGaps(rows: readonly JobRow[]): number[] {
+  const byNode = new Map<string, JobRow[]>();
+  for (const j of rows) if (j.nodeId) byNode.set(j.nodeId, [...(byNode.get(j.nodeId) ?? []), j]);
+  const gaps: number[] = [];
+  for (const jobs of byNode.values()) {
+    const finishes = jobs.map((j) => j.finishedAt!.getTime()).sort((x, y) => x - y);
+    const starts = jobs.map((j) => j.scheduledAt!.getTime()).sort((x, y) => x - y);
+    let k = 0;
+    for (const f of finishes) {
+      while (k < starts.length && starts[k] < f) k++;
+      if (k === starts.length) break;
+      gaps.push(starts[k++] - f);
+    }
+  }
+  return gaps;
+}
 const sandboxMs = (j: JobRow) => Number((j.timings as { totalMs?: number } | null)?.totalMs ?? Number.NaN);
 const finite = (xs: number[]) => xs.filter(Number.isFinite);
 
@@ -204,12 +268,19 @@ async function main() {
       await finalSeen(clients[t], api.url, keys[t], d.submitFogJob.id);
     }));
 
-    // Baselines, on the idle platform.
-    log('baselines: runWasi in-process, raw BullMQ no-op');
-    const wasiSeq = await wasiInProcess(module, WASI_SEQUENTIAL, 1);
-    const wasiPar = await wasiInProcess(module, WASI_CONCURRENT, SLOTS);
+    // Baselines, on the idle platform: the sandbox in this process, a fresh thread per run and pooled; raw BullMQ.
+    log('baselines: runWasi and WasiSandboxPool in-process, raw BullMQ no-op');
+    const opts = { args: ['job'], timeoutMs: 10_000, maxMemoryBytes: 64 * 1024 * 1024 };
+    const wasiSeq = await wasiInProcess(() => runWasi(module, opts), WASI_SEQUENTIAL, 1);
+    const wasiPar = await wasiInProcess(() => runWasi(module, opts), WASI_CONCURRENT, SLOTS);
+    const pool = new WasiSandboxPool({ size: SLOTS });
+    await pool.ready();
+    const poolSeq = await wasiInProcess(() => pool.run(module, opts), WASI_SEQUENTIAL * 4, 1);
+    const poolPar = await wasiInProcess(() => pool.run(module, opts), WASI_CONCURRENT * 10, SLOTS);
+    await pool.close();
     const bull = await bullmqNoop(redisUrl, prefix, JOBS, SLOTS);
-    log(`runWasi: ${wasiSeq.latency.p50.toFixed(1)} ms/job alone, ${wasiPar.jobsPerS.toFixed(1)} jobs/s at ${SLOTS}; BullMQ no-op: p50 ${bull.latency.p50.toFixed(2)} ms, ${bull.jobsPerS.toFixed(0)} jobs/s`);
+    log(`runWasi: ${wasiSeq.latency.p50.toFixed(1)} ms/job alone, ${wasiPar.jobsPerS.toFixed(1)} jobs/s at ${SLOTS}; pool: ${poolSeq.latency.p50.toFixed(2)} ms alone, ` +
+      `${poolPar.jobsPerS.toFixed(0)} jobs/s at ${SLOTS}; BullMQ no-op: p50 ${bull.latency.p50.toFixed(2)} ms, ${bull.jobsPerS.toFixed(0)} jobs/s`);
 
     // A. Dispatch with free capacity: one job at a time, each after the last finished.
     const dispatch: { tier: Tier; submitMs: number; clientE2eMs: number; id: string }[] = [];
@@ -236,73 +307,83 @@ async function main() {
     };
     log(`dispatch: submit → RUNNING p50 ${a.submitToRunning.p50} ms, p95 ${a.submitToRunning.p95} ms`);
 
-    // B. Backlog: JOBS submitted as fast as the API takes them, then drained.
+    const dedicatedIds = new Set(agents.slice(0, DEDICATED).map((x) => x.nodeId));
+    /** Waits until no job named `name` is open; throws when none finished for 60 s. */
+    const drained = async (name: string, total: number, since: number) => {
+      let lastOpen = -1;
+      let lastChange = Date.now();
+      let lastLog = 0;
+      for (;;) {
+        // Every other job of this schema has finished by now: counting by status alone walks the status index, not the table.
+        const open = await db.prisma.fogJob.count({ where: { status: { in: ['QUEUED', 'SCHEDULED', 'RUNNING'] } } });
+        if (open === 0) return;
+        if (open !== lastOpen) {
+          lastOpen = open;
+          lastChange = Date.now();
+        } else if (Date.now() - lastChange > 60_000) throw new Error(`no fog job finished for 60 s; ${open} still open`);
+        if (Date.now() - lastLog > 15_000) {
+          lastLog = Date.now();
+          log(`${name}: ${total - open}/${total} finished after ${((Date.now() - since) / 1000).toFixed(0)} s`);
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    const rowsOf = async (name: string) => (await db.prisma.fogJob.findMany({
+      where: { name }, select: { tier: true, status: true, nodeId: true, queuedAt: true, scheduledAt: true, startedAt: true, finishedAt: true, timings: true },
+    })) as JobRow[];
+    const sum = (xs: number[]) => finite(xs).reduce((t, x) => t + x, 0);
+    /** Throughput, utilisation and per-tier waits of one phase's jobs. */
+    const analyse = (rows: JobRow[]) => {
+      const start = Math.min(...rows.map((j) => j.queuedAt.getTime()));
+      const end = Math.max(...rows.map((j) => j.finishedAt!.getTime()));
+      const wallS = (end - start) / 1000;
+      // Steady state: the 10th to the 90th percentile of finish times (no ramp-up, no tail).
+      const finishes = rows.map((j) => j.finishedAt!.getTime()).sort((x, y) => x - y);
+      const f10 = finishes[Math.floor(0.1 * finishes.length)];
+      const f90 = finishes[Math.floor(0.9 * finishes.length)];
+      const slotMs = SLOTS * (end - start);
+      return {
+        wallS, throughput: rows.length / wallS, steady: (0.8 * finishes.length) / ((f90 - f10) / 1000), failed: rows.filter((j) => j.status !== 'SUCCEEDED').length,
+        util: {
+          reserved: sum(rows.map((j) => gap(j.scheduledAt, j.finishedAt))) / slotMs,
+          // The shared pool only: the GOLD_DEDICATED node takes only Gold and Platinum jobs and idles once they are done.
+          sharedReserved: sum(rows.filter((j) => !dedicatedIds.has(j.nodeId ?? '')).map((j) => gap(j.scheduledAt, j.finishedAt))) / (((SLOTS - DEDICATED * Math.floor(CPUS / JOB_CPU)) * (end - start)) || Number.NaN),
+          running: sum(rows.map((j) => gap(j.startedAt, j.finishedAt))) / slotMs,
+          sandbox: sum(rows.map(sandboxMs)) / slotMs,
+        },
+        perTier: Object.fromEntries(TIERS.map((t) => {
+          const mine = rows.filter((j) => j.tier === t);
+          return [t, { jobs: mine.length, queueWait: summarize(mine.map((j) => gap(j.queuedAt, j.scheduledAt))), toRunning: summarize(mine.map((j) => gap(j.queuedAt, j.startedAt))) }];
+        })) as Record<Tier, { jobs: number; queueWait: Summary; toRunning: Summary }>,
+        queueWait: summarize(rows.map((j) => gap(j.queuedAt, j.scheduledAt))),
+        slotGap: summarize(slotGaps(rows)),
+        // Jobs of one pass share its scheduledAt: the spacing of passes that placed something.
+        passInterval: summarize([...new Set(rows.map((j) => j.scheduledAt!.getTime()))].sort((x, y) => x - y).map((t, i, all) => (i === 0 ? Number.NaN : t - all[i - 1])).filter(Number.isFinite)),
+        legs: {
+          allocation: summarize(rows.map((j) => gap(j.scheduledAt, j.startedAt))),
+          running: summarize(rows.map((j) => gap(j.startedAt, j.finishedAt))),
+          sandbox: summarize(finite(rows.map(sandboxMs))),
+          agentOverhead: summarize(finite(rows.map((j) => gap(j.startedAt, j.finishedAt) - sandboxMs(j)))),
+        },
+      };
+    };
+
+    // B. Burst: JOBS submitted all at once (submitFogJobs), then drained.
     const cpuBefore = snapshotCpu();
     // CPU of this platform's own processes (a neighbour's agents or Postgres load do not count here).
     const own = { api: [api.child.pid], worker: [worker.pid], agents: agents.map((x) => x.child.pid), redis: [redisPid()] };
-    const cpuOf = () => Object.fromEntries(Object.entries(own).map(([k, pids]) => [k, pids.reduce<number>((s, pid) => s + cpuMsOf(pid), 0)])) as Record<keyof typeof own, number>;
+    const cpuOf = () => Object.fromEntries(Object.entries(own).map(([k, pids]) => [k, pids.reduce<number>((t, pid) => t + cpuMsOf(pid), 0)])) as Record<keyof typeof own, number>;
     const ownBefore = cpuOf();
-    const submitLatency: number[] = [];
-    let next = 0;
     const tB = Date.now();
-    await Promise.all(Array.from({ length: SUBMIT_IN_FLIGHT }, async () => {
-      while (next < JOBS) {
-        const tier = TIERS[next++ % 4];
-        const t = performance.now();
-        await gql(api.url, keys[tier], SUBMIT, { i: input(tier, 'backlog') });
-        submitLatency.push(performance.now() - t);
-      }
-    }));
+    const burstInputs = Array.from({ length: JOBS }, (_, i) => ({ tier: TIERS[i % 4], input: input(TIERS[i % 4], 'burst') }));
+    const submitLatency = await submitInBatches(api.url, (t) => keys[t], burstInputs, SUBMIT_IN_FLIGHT);
     const submitS = (Date.now() - tB) / 1000;
     log(`submitted ${JOBS} jobs in ${submitS.toFixed(1)} s (${(JOBS / submitS).toFixed(0)}/s); draining`);
-    let lastOpen = -1;
-    let lastChange = Date.now();
-    let lastLog = 0;
-    for (;;) {
-      const open = await db.prisma.fogJob.count({ where: { name: 'backlog', status: { in: ['QUEUED', 'SCHEDULED', 'RUNNING'] } } });
-      if (open === 0) break;
-      if (open !== lastOpen) {
-        lastOpen = open;
-        lastChange = Date.now();
-      } else if (Date.now() - lastChange > 60_000) throw new Error(`no fog job finished for 60 s; ${open} still open`);
-      if (Date.now() - lastLog > 15_000) {
-        lastLog = Date.now();
-        log(`${JOBS - open}/${JOBS} finished after ${((Date.now() - tB) / 1000).toFixed(0)} s`);
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await drained('burst', JOBS, tB);
     const cpuAfter = snapshotCpu();
     const ownAfter = cpuOf();
-    const bRows = (await db.prisma.fogJob.findMany({
-      where: { name: 'backlog' }, select: { tier: true, status: true, nodeId: true, queuedAt: true, scheduledAt: true, startedAt: true, finishedAt: true, timings: true },
-    })) as JobRow[];
-    const failed = bRows.filter((j) => j.status !== 'SUCCEEDED').length;
-    const start = Math.min(...bRows.map((j) => j.queuedAt.getTime()));
-    const end = Math.max(...bRows.map((j) => j.finishedAt!.getTime()));
-    const wallS = (end - start) / 1000;
-    const throughput = bRows.length / wallS;
-    // Steady state: the 10th to the 90th percentile of finish times (no ramp-up, no tail).
-    const finishes = bRows.map((j) => j.finishedAt!.getTime()).sort((x, y) => x - y);
-    const f10 = finishes[Math.floor(0.1 * finishes.length)];
-    const f90 = finishes[Math.floor(0.9 * finishes.length)];
-    const steady = (0.8 * finishes.length) / ((f90 - f10) / 1000);
-    const slotMs = SLOTS * (end - start);
-    const sum = (xs: number[]) => finite(xs).reduce((s, x) => s + x, 0);
-    const util = {
-      reserved: sum(bRows.map((j) => gap(j.scheduledAt, j.finishedAt))) / slotMs,
-      running: sum(bRows.map((j) => gap(j.startedAt, j.finishedAt))) / slotMs,
-      sandbox: sum(bRows.map(sandboxMs)) / slotMs,
-    };
-    const perTier = Object.fromEntries(TIERS.map((t) => {
-      const rows = bRows.filter((j) => j.tier === t);
-      return [t, { jobs: rows.length, queueWait: summarize(rows.map((j) => gap(j.queuedAt, j.scheduledAt))), toRunning: summarize(rows.map((j) => gap(j.queuedAt, j.startedAt))) }];
-    })) as Record<Tier, { jobs: number; queueWait: Summary; toRunning: Summary }>;
-    const legs = {
-      allocation: summarize(bRows.map((j) => gap(j.scheduledAt, j.startedAt))),
-      running: summarize(bRows.map((j) => gap(j.startedAt, j.finishedAt))),
-      sandbox: summarize(finite(bRows.map(sandboxMs))),
-      agentOverhead: summarize(finite(bRows.map((j) => gap(j.startedAt, j.finishedAt) - sandboxMs(j)))),
-    };
+    const bRows = await rowsOf('burst');
+    const b = analyse(bRows);
     const perNode = new Map<string, number>();
     for (const j of bRows) perNode.set(j.nodeId ?? 'none', (perNode.get(j.nodeId ?? 'none') ?? 0) + 1);
     const nodeNames = new Map(agents.map((x, i) => [x.nodeId, `agent-${i}${i < DEDICATED ? ' (gold)' : ''}`]));
@@ -310,35 +391,61 @@ async function main() {
     const submit = summarize(submitLatency);
     const perJobCpu = Object.fromEntries(Object.keys(own).map((k) => [k, (ownAfter[k as keyof typeof own] - ownBefore[k as keyof typeof own]) / bRows.length])) as Record<keyof typeof own, number>;
     const postgresS = cpu.find((p) => p.name === 'postgres')?.cpuS ?? Number.NaN;
-    const wasiCpuMs = (os.cpus().length * 1000) / wasiPar.jobsPerS;
+    log(`burst: ${b.throughput.toFixed(1)} jobs/s (steady ${b.steady.toFixed(1)}), utilisation ${(b.util.reserved * 100).toFixed(1)} %`);
 
+    // C. Steady arrivals at STEADY_LOAD of the burst's steady throughput.
+    const rate = STEADY_LOAD * b.steady;
+    log(`steady: ${STEADY_JOBS} jobs at ${rate.toFixed(1)} jobs/s (${(STEADY_LOAD * 100).toFixed(0)} % of ${b.steady.toFixed(1)})`);
+    const tC = Date.now();
+    const calls: Promise<number[]>[] = [];
+    for (let sent = 0; sent < STEADY_JOBS; ) {
+      const due = Math.min(STEADY_JOBS, Math.floor((rate * (Date.now() - tC)) / 1000) + 1);
+      if (due > sent) {
+        const batch = Array.from({ length: due - sent }, (_, k) => ({ tier: TIERS[(sent + k) % 4], input: input(TIERS[(sent + k) % 4], 'steady') }));
+        calls.push(submitInBatches(api.url, (t) => keys[t], batch, 4));
+        sent = due;
+      }
+      await new Promise((r) => setTimeout(r, TICK_MS));
+    }
+    const steadySubmit = summarize((await Promise.all(calls)).flat());
+    await drained('steady', STEADY_JOBS, tC);
+    const c = analyse(await rowsOf('steady'));
+    log(`steady: queue wait p50 ${c.queueWait.p50} ms, p95 ${c.queueWait.p95} ms`);
+
+    const wasiCpuMs = (os.cpus().length * 1000) / wasiPar.jobsPerS;
     const guideNote = 'guide: start-up 45 s, queue wait 25 s, utilisation 85 %+';
     console.log(`\nFog benchmark — ${os.cpus().length} CPUs, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; API + 1 worker (scheduler) + ${AGENTS} agents ` +
       `(${SLOTS} slots of ${JOB_CPU} core, ${DEDICATED} GOLD_DEDICATED) + Postgres + Redis + this load generator on the same machine; hello-world WASI jobs (${guideNote})\n`);
     console.log(renderTable(['figure', 'measured', 'baseline (same run)', 'ratio', 'goal / guide'], [
       [`A. submit → RUNNING, capacity free (${aRows.length} jobs one at a time, stored timestamps)`, pcts(a.submitToRunning), `BullMQ add → processed (no-op): ${pcts(bull.latency)}`, ratio(a.submitToRunning.p95, bull.latency.p95), 'p95 < 200 ms; guide 45 s'],
       ['A. submit → RUNNING, capacity free: p99 / max', `${dur(a.submitToRunning.p99)} / ${dur(a.submitToRunning.max)}`, '', '', ''],
-      ['A. submit → SUCCEEDED, as the client saw it (fogJobUpdates)', pcts(a.clientE2e), `runWasi in-process, alone: ${pcts(wasiSeq.latency)}`, ratio(a.clientE2e.p50, wasiSeq.latency.p50), ''],
+      ['A. submit → SUCCEEDED, as the client saw it (fogJobUpdates)', pcts(a.clientE2e), `sandbox in-process, alone: pooled ${pcts(poolSeq.latency)}; fresh thread (runWasi) ${pcts(wasiSeq.latency)}`, ratio(a.clientE2e.p50, poolSeq.latency.p50), ''],
       ['  of which: submitFogJob round trip', pcts(a.submitCall), '', '', ''],
-      ['  queued → SCHEDULED (scheduler pass)', pcts(a.queued), '', '', 'guide queue wait 25 s'],
+      ['  queued → SCHEDULED (scheduler pass)', pcts(a.queued), '', '', ''],
       ['  SCHEDULED → RUNNING (BullMQ + agent claim: startFogJob)', pcts(a.allocation), '', '', ''],
-      ['  RUNNING → finished (module, sandbox, completeFogJob)', pcts(a.running), `sandbox totalMs on the agent: ${pcts(a.sandbox)}`, ratio(a.running.p50, a.sandbox.p50), ''],
-      [`B. throughput, ${bRows.length} jobs, first submit → last finish (${wallS.toFixed(1)} s)`, `${throughput.toFixed(1)} jobs/s`, `runWasi in-process at ${SLOTS} in flight: ${wasiPar.jobsPerS.toFixed(1)} jobs/s`, ratio(throughput, wasiPar.jobsPerS), ''],
-      ['B. throughput, steady state (10th → 90th percentile of finishes)', `${steady.toFixed(1)} jobs/s`, `BullMQ no-op, ${JOBS} jobs at ${SLOTS}: ${bull.jobsPerS.toFixed(0)} jobs/s`, ratioOf(steady, bull.jobsPerS), ''],
-      [`B. submitFogJob, ${SUBMIT_IN_FLIGHT} in flight (${(JOBS / submitS).toFixed(0)} jobs/s accepted)`, pcts(submit), '', '', ''],
-      ...TIERS.map((t) => [`B. queue wait (queued → SCHEDULED), ${t} (${perTier[t].jobs} jobs)`, pcts(perTier[t].queueWait), `queued → RUNNING: ${pcts(perTier[t].toRunning)}`, '', 'guide 25 s']),
-      ['B. node utilisation: reserved (SCHEDULED → finished) slot-time', `${(util.reserved * 100).toFixed(1)} %`, `sandbox time alone: ${(util.sandbox * 100).toFixed(1)} %`, ratio(util.reserved, util.sandbox), 'guide 85 %+'],
-      ['B. node utilisation: RUNNING slot-time', `${(util.running * 100).toFixed(1)} %`, '', '', 'guide 85 %+'],
-      ['B. legs: SCHEDULED → RUNNING / RUNNING → finished', `${pcts(legs.allocation)} / ${pcts(legs.running)}`, `sandbox: ${pcts(legs.sandbox)}`, ratio(legs.running.p50, legs.sandbox.p50), ''],
-      ['B. agent overhead in RUNNING (finished − started − sandbox)', pcts(legs.agentOverhead), '', '', ''],
-      ['B. CPU per job: agents (sandbox + agent) / API / worker (scheduler) / Redis', `${perJobCpu.agents.toFixed(0)} / ${perJobCpu.api.toFixed(0)} / ${perJobCpu.worker.toFixed(0)} / ${perJobCpu.redis.toFixed(1)} ms`,
-        `runWasi in-process: ${wasiCpuMs.toFixed(0)} ms of ${os.cpus().length} CPUs per job`, ratio(perJobCpu.agents + perJobCpu.api + perJobCpu.worker + perJobCpu.redis, wasiCpuMs), ''],
-      ['B. Postgres CPU per job (all of Postgres, neighbours included)', `${((postgresS * 1000) / bRows.length).toFixed(0)} ms`, '', '', ''],
-      ['B. jobs not SUCCEEDED', String(failed), '', '', '0'],
+      ['  RUNNING → finished (sandbox, completeFogJob)', pcts(a.running), `sandbox totalMs on the agent: ${pcts(a.sandbox)}`, ratio(a.running.p50, a.sandbox.p50), ''],
+      [`B. burst throughput, ${bRows.length} jobs, first submit → last finish (${b.wallS.toFixed(1)} s)`, `${b.throughput.toFixed(1)} jobs/s`, `pool in-process at ${SLOTS} in flight: ${poolPar.jobsPerS.toFixed(0)} jobs/s; runWasi: ${wasiPar.jobsPerS.toFixed(1)}`, ratio(b.throughput, poolPar.jobsPerS), ''],
+      ['B. burst throughput, steady state (10th → 90th percentile of finishes)', `${b.steady.toFixed(1)} jobs/s`, `BullMQ no-op, ${JOBS} jobs at ${SLOTS}: ${bull.jobsPerS.toFixed(0)} jobs/s`, ratioOf(b.steady, bull.jobsPerS), ''],
+      [`B. submitFogJobs, ${SUBMIT_BATCH} jobs a call, ${SUBMIT_IN_FLIGHT} calls in flight (${(JOBS / submitS).toFixed(0)} jobs/s accepted)`, pcts(submit), '', '', ''],
+      ...TIERS.map((t) => [`B. burst queue wait (queued → SCHEDULED), ${t} (${b.perTier[t].jobs} jobs)`, pcts(b.perTier[t].queueWait), `queued → RUNNING: ${pcts(b.perTier[t].toRunning)}`, '', 'backlog ÷ throughput']),
+      ['B. node utilisation: reserved (SCHEDULED → finished) slot-time', `${(b.util.reserved * 100).toFixed(1)} %`, `sandbox time alone: ${(b.util.sandbox * 100).toFixed(1)} %`, ratio(b.util.reserved, b.util.sandbox), 'guide 85 %+'],
+      ['B. node utilisation: RUNNING slot-time', `${(b.util.running * 100).toFixed(1)} %`, '', '', 'guide 85 %+'],
+      [`B. shared-pool utilisation: reserved slot-time on the ${AGENTS - DEDICATED} SHARED agents`, `${(b.util.sharedReserved * 100).toFixed(1)} %`, 'the GOLD_DEDICATED node idles once Gold and Platinum are done', '', 'guide 85 %+'],
+      ['B. slot idle gap (a job finished → the next SCHEDULED on that node)', pcts(b.slotGap), `passes that placed jobs: ${b.passInterval.count + 1}, every ${pcts(b.passInterval)}`, '', ''],
+      ['B. legs: SCHEDULED → RUNNING / RUNNING → finished', `${pcts(b.legs.allocation)} / ${pcts(b.legs.running)}`, `sandbox: ${pcts(b.legs.sandbox)}`, ratio(b.legs.running.p50, b.legs.sandbox.p50), ''],
+      ['B. agent overhead in RUNNING (finished − started − sandbox)', pcts(b.legs.agentOverhead), '', '', ''],
+      ['B. CPU per job: agents (sandbox + agent) / API / worker (scheduler) / Redis', `${perJobCpu.agents.toFixed(1)} / ${perJobCpu.api.toFixed(1)} / ${perJobCpu.worker.toFixed(1)} / ${perJobCpu.redis.toFixed(1)} ms`,
+        `sandbox in-process per run: pooled ${poolPar.cpuMsPerRun.toFixed(1)} ms, fresh thread ${wasiPar.cpuMsPerRun.toFixed(0)} ms`, ratio(perJobCpu.agents + perJobCpu.api + perJobCpu.worker + perJobCpu.redis, wasiCpuMs), ''],
+      ['B. Postgres CPU per job (all of Postgres, neighbours included)', `${((postgresS * 1000) / bRows.length).toFixed(1)} ms`, '', '', ''],
+      [`C. steady arrivals: ${STEADY_JOBS} jobs at ${rate.toFixed(1)} jobs/s (${(STEADY_LOAD * 100).toFixed(0)} % of B's steady throughput)`, `${c.throughput.toFixed(1)} jobs/s done`, '', '', ''],
+      ...TIERS.map((t) => [`C. steady queue wait (queued → SCHEDULED), ${t} (${c.perTier[t].jobs} jobs)`, pcts(c.perTier[t].queueWait), `queued → RUNNING: ${pcts(c.perTier[t].toRunning)}`, '', 'guide 25 s']),
+      ['C. node utilisation: reserved slot-time (load-limited at this rate)', `${(c.util.reserved * 100).toFixed(1)} %`, '', '', ''],
+      ['C. submitFogJobs call (small batches)', pcts(steadySubmit), '', '', ''],
+      ['jobs not SUCCEEDED (B / C)', `${b.failed} / ${c.failed}`, '', '', '0'],
     ]));
-    console.log(`\nJobs per node: ${[...perNode].map(([id, n]) => `${nodeNames.get(id) ?? id} ${n}`).join(', ')}`);
-    console.log(`CPU seconds during B (${wallS.toFixed(0)} s wall × ${os.cpus().length} CPUs = ${(wallS * os.cpus().length).toFixed(0)} CPU-s): ${cpu.map((p) => `${p.name} ×${p.processes} ${p.cpuS.toFixed(1)}`).join(', ')}`);
-    console.log(`\n${JSON.stringify({ jobs: JOBS, agents: AGENTS, slots: SLOTS, dedicated: DEDICATED, dispatch: a, wasiSeq, wasiPar, bull, backlog: { wallS, submitS, throughput, steady, submit, perTier, util, legs, failed, perNode: Object.fromEntries(perNode), perJobCpu }, cpu })}`);
+    console.log(`\nJobs per node (B): ${[...perNode].map(([id, n]) => `${nodeNames.get(id) ?? id} ${n}`).join(', ')}`);
+    console.log(`CPU seconds during B (${b.wallS.toFixed(0)} s wall × ${os.cpus().length} CPUs = ${(b.wallS * os.cpus().length).toFixed(0)} CPU-s): ${cpu.map((p) => `${p.name} ×${p.processes} ${p.cpuS.toFixed(1)}`).join(', ')}`);
+    console.log(`\n${JSON.stringify({ jobs: JOBS, agents: AGENTS, slots: SLOTS, dedicated: DEDICATED, dispatch: a, wasiSeq, wasiPar, poolSeq, poolPar, bull, burst: { ...b, submitS, submit, perNode: Object.fromEntries(perNode), perJobCpu }, steady: { ...c, rate, submit: steadySubmit }, cpu })}`);
   });
 }
 

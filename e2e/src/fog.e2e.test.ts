@@ -3,11 +3,12 @@
  * running the fog scheduler, Postgres schema, Redis prefix) and one real fog agent process
  * (support/fog-agent.ts) running real WASI modules from `@aivillage/fog/fixtures`:
  *  - the agent's node shows ONLINE with its capacity, runtimes, region and pool, and its last
- *    heartbeat moves without a reload; drain (confirmed) makes it DRAINING, uncordon ONLINE;
+ *    heartbeat moves without a reload; drain (confirmed) makes it DRAINING and, with nothing on
+ *    it, drained; uncordon ONLINE;
  *  - with the node cordoned, a hello-world module uploaded through the form's file input waits
  *    QUEUED on its detail page; uncordoned (from Node), it runs to SUCCEEDED and its stdout
  *    arrives through `fogJobUpdates` while the page is open, with every timestamp and timing;
- *    the list and the queue-by-tier summary count it;
+ *    the list and the queue-by-tier summary count it, and its count filters the list by tier and status;
  *  - jobs asking for 4 GPUs or 64 cores get the API's BAD_USER_INPUT naming the resource;
  *  - a module looping forever is cancelled from its detail page (confirmed) while RUNNING;
  *  - the cost report (chart, per tier) and the month's invoice show the usage, cheaper than the cloud.
@@ -86,8 +87,12 @@ describe('fog page', () => {
       await page.getByTestId('fog-node-drain-confirm').click();
       await rowWith('data-status', 'DRAINING').waitFor();
       assert.equal(await row().getAttribute('data-cordoned'), 'true');
+      // Nothing runs on it: drained at once (safe to stop).
+      await rowWith('data-drained', 'true').waitFor();
+      await row().getByTestId('fog-node-drained').waitFor();
       await row().getByTestId('fog-node-uncordon').click();
       await rowWith('data-status', 'ONLINE').waitFor();
+      assert.equal(await row().getAttribute('data-draining'), 'false', 'uncordoning ends the drain');
       // Cordoned for the next test: a job submitted now waits in the queue.
       await row().getByTestId('fog-node-cordon').click();
       await rowWith('data-cordoned', 'true').waitFor();
@@ -127,6 +132,14 @@ describe('fog page', () => {
       await page.getByTestId('fog-job-back').click();
       await page.locator(`[data-testid="fog-job-row"][data-id="${jobId}"][data-status="SUCCEEDED"]`).waitFor();
       await poll('the queue summary counts it', async () => Number(await attr(page, `fog-queue-${tier}-SUCCEEDED`)) >= 1, { timeoutMs: 10_000 });
+      // Its count narrows the list to that tier and status.
+      await page.getByTestId(`fog-queue-${tier}-SUCCEEDED`).locator('button').click();
+      await poll('the list filtered by tier and status', async () => {
+        const params = new URL(page.url()).searchParams;
+        return params.get('tier') === tier && params.get('status') === 'SUCCEEDED';
+      });
+      await page.locator(`[data-testid="fog-job-row"][data-id="${jobId}"][data-tier="${tier}"]`).waitFor();
+      assert.equal(await page.getByTestId('fog-jobs-filter-tier').inputValue(), tier);
     });
   });
 

@@ -8,6 +8,14 @@
  * and the end through `completeFogJob`. On stop (SIGTERM) it reports itself draining, lets
  * running jobs finish for `graceMs`, then stops and hands back what is left (`releaseFogJob`),
  * including assignments still waiting in its queue.
+ *
+ * WASI jobs run in a `WasiSandboxPool` of one thread per slot, started with the agent: each
+ * job gets a fresh instance, WASI and /tmp in a reused thread (a stopped one is replaced), and
+ * each module is compiled once. Module bytes are kept by sha256 (bounded), and the agent tells
+ * `startFogJob` which it holds, so a module travels to a node once, not with every job.
+ *
+ * Drain (`drainFogNode`, seen in a heartbeat's answer): it stops taking assignments, hands
+ * back those waiting in its queue, and lets the running ones finish; lifted, it resumes.
  */
 import { execFile } from 'node:child_process';
 import { freemem, totalmem } from 'node:os';
@@ -16,7 +24,8 @@ import { bullPrefix, createRedis, fogNodeJobSchema, fogNodeQueueName, QueueSet, 
 import type { Redis } from 'ioredis';
 import { commandArgsProblem } from './command-template.js';
 import type { FogJobExecution, FogLogChunk } from './fog-job.service.js';
-import { decodeOutput, runWasi } from './wasi-sandbox.js';
+import { WasiSandboxPool } from './wasi-pool.js';
+import { sha256Hex } from './wasm-compile.js';
 
 export interface FogAgentOptions {
   apiUrl: string;
@@ -35,11 +44,47 @@ export interface FogAgentOptions {
   /** Assignments run at once (default: cpuCores rounded up; the scheduler already bounds by capacity). */
   concurrency?: number;
   graceMs?: number;
+  /** Bytes of WASI modules kept by sha256 (default 64 MiB). */
+  moduleCacheBytes?: number;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
-const AGENT_VERSION = '0.1.0';
+const AGENT_VERSION = '0.2.0';
 const PROGRESS_EVERY_MS = 300;
+/** Most module hashes named in one claim (the most recently used). */
+const MAX_CACHED_MODULES_SENT = 32;
+
+/** Module bytes by sha256, least recently used dropped past `maxBytes`. */
+class ModuleStore {
+  private readonly modules = new Map<string, Uint8Array>();
+  private bytes = 0;
+  constructor(private readonly maxBytes: number) {}
+
+  get(sha256: string): Uint8Array | undefined {
+    const m = this.modules.get(sha256);
+    if (m) {
+      this.modules.delete(sha256);
+      this.modules.set(sha256, m);
+    }
+    return m;
+  }
+
+  set(sha256: string, module: Uint8Array): void {
+    if (this.modules.has(sha256) || module.length > this.maxBytes) return;
+    this.modules.set(sha256, module);
+    this.bytes += module.length;
+    for (const [k, v] of this.modules) {
+      if (this.bytes <= this.maxBytes) break;
+      this.modules.delete(k);
+      this.bytes -= v.length;
+    }
+  }
+
+  /** The most recently used hashes with their bytes (a snapshot: eviction after it cannot lose a module a claim relied on). */
+  snapshot(max: number): Map<string, Uint8Array> {
+    return new Map([...this.modules].slice(-max));
+  }
+}
 
 interface Running {
   payload: FogNodeJob;
@@ -56,10 +101,19 @@ export class FogAgent {
   private connection?: Redis;
   private readonly running = new Map<string, Running>();
   private draining = false;
+  /** An operator's drain is on: no new assignments are taken. */
+  private drainRequested = false;
+  private pool?: WasiSandboxPool;
+  private readonly modules: ModuleStore;
   private readonly log: NonNullable<FogAgentOptions['log']>;
 
   constructor(private readonly o: FogAgentOptions) {
     this.log = o.log ?? (() => undefined);
+    this.modules = new ModuleStore(o.moduleCacheBytes ?? 64 * 1024 * 1024);
+  }
+
+  private get concurrency(): number {
+    return this.o.concurrency ?? Math.max(1, Math.ceil(this.o.cpuCores));
   }
 
   async gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
@@ -88,11 +142,14 @@ export class FogAgent {
     );
     this.nodeId = r.registerFogNode.id;
     this.heartbeatMs = r.registerFogNode.heartbeatIntervalMs;
+    // Threads first: the first jobs should not pay their start.
+    this.pool ??= new WasiSandboxPool({ size: this.concurrency });
+    await this.pool.ready();
     this.connection = createRedis(this.o.redisUrl, { connectionName: `fog-agent:${this.o.name}` });
     this.worker = new Worker(fogNodeQueueName(this.nodeId), (job) => this.process(job), {
       connection: this.connection,
       prefix: bullPrefix(this.o.redisPrefix),
-      concurrency: this.o.concurrency ?? Math.max(1, Math.ceil(this.o.cpuCores)),
+      concurrency: this.concurrency,
       // Our own reschedule (by the API's scheduler) replaces BullMQ retries.
       maxStalledCount: 0,
     });
@@ -112,13 +169,55 @@ export class FogAgent {
       const cpuMs = (used.user + used.system - this.lastCpu.micros) / 1000;
       const load = this.lastCpu.at === 0 ? 0 : Math.min(1, cpuMs / ((now - this.lastCpu.at) * this.o.cpuCores));
       this.lastCpu = { at: now, micros: used.user + used.system };
-      const r = await this.gql<{ fogNodeHeartbeat: { cancelJobIds: string[] } }>(
-        `mutation($id: ID!, $h: FogNodeHeartbeatInput!) { fogNodeHeartbeat(nodeId: $id, input: $h) { cancelJobIds } }`,
-        { id: this.nodeId, h: { cpuPercent: Math.round(load * 1000) / 10, memoryPercent: Math.round((1 - freemem() / totalmem()) * 1000) / 10, runningJobs: this.running.size, draining: this.draining } },
+      const r = await this.gql<{ fogNodeHeartbeat: { cancelJobIds: string[]; drain: boolean } }>(
+        `mutation($id: ID!, $h: FogNodeHeartbeatInput!) { fogNodeHeartbeat(nodeId: $id, input: $h) { cancelJobIds drain } }`,
+        { id: this.nodeId, h: { cpuPercent: Math.round(load * 1000) / 10, memoryPercent: Math.round((1 - freemem() / totalmem()) * 1000) / 10, runningJobs: this.running.size, draining: this.draining } }, // its own shutdown only: an operator's drain is the API's to lift
       );
       for (const id of r.fogNodeHeartbeat.cancelJobIds) this.cancelLocal(id);
+      if (!this.stopping) await this.applyDrain(r.fogNodeHeartbeat.drain);
     } catch (error) {
       this.log('heartbeat failed', { err: (error as Error).message });
+    }
+  }
+
+  /** Drain on: stop taking assignments and hand back those waiting (again on every beat, for any that arrived meanwhile). Off: resume. */
+  private async applyDrain(drain: boolean): Promise<void> {
+    if (drain) {
+      if (!this.drainRequested) {
+        this.drainRequested = true;
+        this.log('draining: no new assignments; running jobs finish');
+        await this.worker?.pause(true);
+      }
+      await this.handBack(await this.takeWaitingAssignments(), 'handed back by its node (draining)');
+    } else if (this.drainRequested) {
+      this.drainRequested = false;
+      this.log('drain lifted: taking assignments again');
+      this.worker?.resume();
+    }
+  }
+
+  /** Removes the assignments still waiting in this node's queue and returns them. */
+  private async takeWaitingAssignments(): Promise<FogNodeJob[]> {
+    if (!this.connection || !this.nodeId) return [];
+    const queues = new QueueSet(this.connection, this.o.redisPrefix);
+    const taken: FogNodeJob[] = [];
+    try {
+      for (const j of await queues.fogNode(this.nodeId).getJobs(['waiting', 'prioritized', 'delayed'])) {
+        const p = fogNodeJobSchema.safeParse(j.data);
+        if (p.success) taken.push(p.data);
+        await j.remove().catch(() => undefined);
+      }
+    } finally {
+      await queues.close();
+    }
+    return taken;
+  }
+
+  private async handBack(assignments: readonly { fogJobId: string; token: string }[], why: string): Promise<void> {
+    for (const p of assignments) {
+      await this.gql(`mutation($j: ID!, $t: String!, $n: ID) { releaseFogJob(jobId: $j, token: $t, nodeId: $n) { id } }`, { j: p.fogJobId, t: p.token, n: this.nodeId }).catch((error) =>
+        this.log('hand-back refused', { job: p.fogJobId, why, err: (error as Error).message }),
+      );
     }
   }
 
@@ -133,11 +232,12 @@ export class FogAgent {
   private async process(job: Job): Promise<void> {
     const payload = fogNodeJobSchema.parse(job.data);
     let execution: FogJobExecution;
+    const held = this.modules.snapshot(MAX_CACHED_MODULES_SENT);
     try {
       const r = await this.gql<{ startFogJob: FogJobExecution }>(
-        `mutation($j: ID!, $n: ID!, $t: String!) { startFogJob(jobId: $j, nodeId: $n, token: $t) {
-          jobId attempt runtime moduleBase64 command argPatterns args env { name value } timeoutMs memoryMb maxOutputBytes } }`,
-        { j: payload.fogJobId, n: this.nodeId, t: payload.token },
+        `mutation($j: ID!, $n: ID!, $t: String!, $m: [String!]) { startFogJob(jobId: $j, nodeId: $n, token: $t, cachedModules: $m) {
+          jobId attempt runtime moduleSha256 moduleBase64 command argPatterns args env { name value } timeoutMs memoryMb maxOutputBytes } }`,
+        { j: payload.fogJobId, n: this.nodeId, t: payload.token, m: [...held.keys()] },
       );
       execution = r.startFogJob;
     } catch (error) {
@@ -155,8 +255,8 @@ export class FogAgent {
       flushing = flushing.then(async () => {
         try {
           const r = await this.gql<{ reportFogJobProgress: boolean }>(
-            `mutation($j: ID!, $t: String!, $l: [FogLogChunkInput!]!) { reportFogJobProgress(jobId: $j, token: $t, logs: $l) }`,
-            { j: payload.fogJobId, t: payload.token, l: logs },
+            `mutation($j: ID!, $t: String!, $l: [FogLogChunkInput!]!, $n: ID) { reportFogJobProgress(jobId: $j, token: $t, logs: $l, nodeId: $n) }`,
+            { j: payload.fogJobId, t: payload.token, l: logs, n: this.nodeId },
           );
           if (r.reportFogJobProgress) this.cancelLocal(payload.fogJobId);
         } catch (error) {
@@ -167,15 +267,24 @@ export class FogAgent {
       return flushing;
     };
     const ticker = setInterval(() => void flush(), PROGRESS_EVERY_MS);
-    const onLog = (stream: 'stdout' | 'stderr', chunk: Uint8Array) => pending.push({ stream: stream === 'stdout' ? 'STDOUT' : 'STDERR', text: decodeOutput(chunk) });
+    // One streaming decoder per stream, so a character split between two chunks stays whole.
+    const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+    const onLog = (stream: 'stdout' | 'stderr', chunk: Uint8Array) => {
+      const text = decoders[stream].decode(chunk, { stream: true });
+      if (text) pending.push({ stream: stream === 'stdout' ? 'STDOUT' : 'STDERR', text });
+    };
     try {
-      const result = execution.runtime === 'WASI' ? await this.runWasiJob(execution, running, onLog) : await this.runCommandJob(execution, running, onLog);
+      const result = execution.runtime === 'WASI' ? await this.runWasiJob(execution, running, onLog, held) : await this.runCommandJob(execution, running, onLog);
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const rest = decoders[stream].decode();
+        if (rest) pending.push({ stream: stream === 'stdout' ? 'STDOUT' : 'STDERR', text: rest });
+      }
       clearInterval(ticker);
       await flushing;
       if (this.stopping && result.status === 'CANCELLED' && !running.cancelled) return; // handed back by stop()
       await this.gql(
         `mutation($i: CompleteFogJobInput!) { completeFogJob(input: $i) { id status } }`,
-        { i: { jobId: payload.fogJobId, token: payload.token, ...result, logs: pending.splice(0) } },
+        { i: { jobId: payload.fogJobId, token: payload.token, nodeId: this.nodeId, ...result, logs: pending.splice(0) } },
       );
     } catch (error) {
       this.log('completion refused', { job: payload.fogJobId, err: (error as Error).message });
@@ -185,9 +294,24 @@ export class FogAgent {
     }
   }
 
-  private async runWasiJob(e: FogJobExecution, r: Running, onLog: (s: 'stdout' | 'stderr', c: Uint8Array) => void) {
-    const result = await runWasi(new Uint8Array(Buffer.from(e.moduleBase64 ?? '', 'base64')), {
-      args: ['job', ...e.args], env: Object.fromEntries(e.env.map((x) => [x.name, x.value])), timeoutMs: e.timeoutMs,
+  /** The module: sent with the claim, or held here (`held` is what the claim named). */
+  private moduleOf(e: FogJobExecution, held: ReadonlyMap<string, Uint8Array>): { bytes: Uint8Array; sha256: string } | null {
+    if (e.moduleBase64 != null) {
+      const bytes = new Uint8Array(Buffer.from(e.moduleBase64, 'base64'));
+      const sha256 = sha256Hex(bytes);
+      if (e.moduleSha256 && sha256 !== e.moduleSha256) this.log('module hash differs from the one claimed', { job: e.jobId, sha256 });
+      this.modules.set(sha256, bytes);
+      return { bytes, sha256 };
+    }
+    const bytes = e.moduleSha256 ? (held.get(e.moduleSha256) ?? this.modules.get(e.moduleSha256)) : undefined;
+    return bytes ? { bytes, sha256: e.moduleSha256! } : null;
+  }
+
+  private async runWasiJob(e: FogJobExecution, r: Running, onLog: (s: 'stdout' | 'stderr', c: Uint8Array) => void, held: ReadonlyMap<string, Uint8Array>) {
+    const module = this.moduleOf(e, held);
+    if (!module) return { status: 'FAILED' as const, exitCode: null, errorCode: 'NO_MODULE', error: 'the claim sent no module and this node does not hold it', timings: null, cpuMs: null };
+    const result = await this.pool!.run(module.bytes, {
+      sha256: module.sha256, args: ['job', ...e.args], env: Object.fromEntries(e.env.map((x) => [x.name, x.value])), timeoutMs: e.timeoutMs,
       maxMemoryBytes: Math.min(e.memoryMb, 4096) * 1024 * 1024, maxOutputBytes: e.maxOutputBytes, onLog, signal: r.abort.signal,
     });
     return {
@@ -246,20 +370,9 @@ export class FogAgent {
       await this.worker?.close(true);
     }
     // Assignments that were still waiting in this node's queue go back too.
-    const queues = this.connection ? new QueueSet(this.connection, this.o.redisPrefix) : null;
-    if (queues && this.nodeId) {
-      for (const j of await queues.fogNode(this.nodeId).getJobs(['waiting', 'prioritized', 'delayed'])) {
-        const p = fogNodeJobSchema.safeParse(j.data);
-        if (p.success) handBack.push(p.data);
-        await j.remove().catch(() => undefined);
-      }
-      await queues.close();
-    }
-    for (const p of handBack) {
-      await this.gql(`mutation($j: ID!, $t: String!) { releaseFogJob(jobId: $j, token: $t) { id } }`, { j: p.fogJobId, t: p.token }).catch((error) =>
-        this.log('hand-back refused', { job: p.fogJobId, err: (error as Error).message }),
-      );
-    }
+    handBack.push(...(await this.takeWaitingAssignments()));
+    await this.handBack(handBack, 'handed back by its node (shutting down)');
+    await this.pool?.close();
     await this.connection?.quit().catch(() => undefined);
   }
 }

@@ -2,11 +2,20 @@
  * The fog node registry over Postgres: agents register (idempotent by name within their
  * namespace, so a restarted agent keeps its node id), heartbeat with utilisation, and
  * operators cordon or drain. Status is derived at read time by `nodeStatus` (node-status.ts).
+ *
+ * Cordon: no new fog jobs; what was assigned runs. Drain: cordon, and the agent (told so in
+ * its heartbeat's answer) also hands back the assignments still waiting in its queue, lets
+ * the running ones finish and takes nothing new; the node is `drained` (safe to stop) once no
+ * job is scheduled on or running on it. The drain flag is the `draining` column, which the
+ * agent also sets itself when it shuts down; an operator's drain is `cordoned AND draining`
+ * and lasts until uncordoned (a restarted agent re-registers it as a plain cordon).
  */
 import { badInput, notFound } from '@aivillage/errors';
 import type { FogNode, Prisma, PrismaClient } from '@aivillage/db';
 import { nodeStatus, type HeartbeatPolicy, type NodeStatusView } from './node-status.js';
 import type { SchedulerNode } from './fog-node.js';
+import type { Resources } from './resources.js';
+import { TtlCache } from './ttl-cache.js';
 
 export const FOG_RUNTIMES = ['wasi', 'command'] as const;
 export type FogRuntimeName = (typeof FOG_RUNTIMES)[number];
@@ -42,8 +51,33 @@ export interface FogNodeServiceDeps {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/** What the node's scheduled and running fog jobs hold of it. */
+export interface FogNodeAllocation extends Resources {
+  /** Fog jobs SCHEDULED on or RUNNING on the node. */
+  readonly jobs: number;
+}
+
+export const NO_ALLOCATION: FogNodeAllocation = { cpuCores: 0, memoryMb: 0, gpus: 0, jobs: 0 };
+
 export class FogNodeService {
+  /** A node's namespace never changes: agents' reports check access against this instead of reading the node each time. */
+  private readonly namespaceOfNode = new TtlCache<string, { namespaceId: string; namespace: string }>(600_000);
+
   constructor(private readonly deps: FogNodeServiceDeps) {}
+
+  /** The node's namespace (id and name), or null when there is no such node. Cached. */
+  async namespaceOf(id: string): Promise<{ namespaceId: string; namespace: string } | null> {
+    if (!UUID.test(id)) return null;
+    const hit = this.namespaceOfNode.get(id);
+    if (hit) return hit;
+    const node = await this.deps.prisma.fogNode.findUnique({ where: { id }, select: { namespaceId: true, namespace: { select: { name: true } } } });
+    return node ? this.namespaceOfNode.set(id, { namespaceId: node.namespaceId, namespace: node.namespace.name }) : null;
+  }
+
+  /** Whether an operator asked this node to drain (as opposed to a plain cordon, or its agent shutting down). */
+  static drainRequested(node: Pick<FogNode, 'cordoned' | 'draining'>): boolean {
+    return node.cordoned && node.draining;
+  }
 
   status(node: Pick<FogNode, 'lastHeartbeatAt' | 'cordoned' | 'draining'>, now = Date.now()): NodeStatusView {
     return nodeStatus({ lastHeartbeatAt: node.lastHeartbeatAt?.getTime() ?? null, cordoned: node.cordoned, draining: node.draining }, now, this.deps.heartbeat);
@@ -82,7 +116,11 @@ export class FogNodeService {
     return node;
   }
 
-  async heartbeat(id: string, visible: Prisma.FogNodeWhereInput, input: FogHeartbeatInput): Promise<{ node: FogNode; cancelJobIds: string[] }> {
+  /**
+   * The agent's heartbeat. Answers which running jobs to cancel and whether to drain. An
+   * operator's drain outlives the agent's own `draining: false`.
+   */
+  async heartbeat(id: string, visible: Prisma.FogNodeWhereInput, input: FogHeartbeatInput): Promise<{ node: FogNode; cancelJobIds: string[]; drain: boolean }> {
     const before = await this.get(id, visible);
     for (const k of ['cpuPercent', 'memoryPercent'] as const) {
       const v = input[k];
@@ -91,21 +129,36 @@ export class FogNodeService {
     const node = await this.deps.prisma.fogNode.update({
       where: { id },
       data: {
-        lastHeartbeatAt: new Date(), draining: input.draining ?? false,
+        lastHeartbeatAt: new Date(), draining: (input.draining ?? false) || FogNodeService.drainRequested(before),
         utilisation: { cpuPercent: input.cpuPercent ?? null, memoryPercent: input.memoryPercent ?? null, runningJobs: input.runningJobs ?? null },
       },
     });
     const cancel = await this.deps.prisma.fogJob.findMany({ where: { nodeId: id, status: 'RUNNING', cancelRequested: true }, select: { id: true } });
     if (this.status(before).status !== 'ONLINE' && this.status(node).status === 'ONLINE') await this.deps.onCapacity?.();
-    return { node, cancelJobIds: cancel.map((c) => c.id) };
+    return { node, cancelJobIds: cancel.map((c) => c.id), drain: FogNodeService.drainRequested(node) };
   }
 
-  /** Cordon (no new jobs; running ones continue) or lift it. Drain = cordon: running jobs finish, nothing new comes. */
+  /** Cordon (no new jobs; running and already assigned ones continue) or lift it; lifting it also ends a drain. */
   async setCordoned(id: string, visible: Prisma.FogNodeWhereInput, cordoned: boolean): Promise<FogNode> {
     await this.get(id, visible);
-    const node = await this.deps.prisma.fogNode.update({ where: { id }, data: { cordoned } });
+    const node = await this.deps.prisma.fogNode.update({ where: { id }, data: cordoned ? { cordoned } : { cordoned, draining: false } });
     if (!cordoned) await this.deps.onCapacity?.();
     return node;
+  }
+
+  /** Drain: cordon, and the agent hands back what waits in its queue and finishes what runs (see the header). */
+  async drain(id: string, visible: Prisma.FogNodeWhereInput): Promise<FogNode> {
+    await this.get(id, visible);
+    return this.deps.prisma.fogNode.update({ where: { id }, data: { cordoned: true, draining: true } });
+  }
+
+  /** Resources held by SCHEDULED and RUNNING fog jobs per node id (absent: nothing). */
+  async allocations(ids: readonly string[]): Promise<Map<string, FogNodeAllocation>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.deps.prisma.fogJob.groupBy({
+      by: ['nodeId'], where: { nodeId: { in: [...ids] }, status: { in: ['SCHEDULED', 'RUNNING'] } }, _count: { _all: true }, _sum: { cpuCores: true, memoryMb: true, gpus: true },
+    });
+    return new Map(rows.map((r) => [r.nodeId!, { cpuCores: r._sum.cpuCores ?? 0, memoryMb: r._sum.memoryMb ?? 0, gpus: r._sum.gpus ?? 0, jobs: r._count._all }]));
   }
 
   async get(id: string, visible: Prisma.FogNodeWhereInput): Promise<FogNode> {
@@ -123,10 +176,5 @@ export class FogNodeService {
     });
   }
 
-  /** Running fog jobs per node id. */
-  async runningCounts(ids: readonly string[]): Promise<Map<string, number>> {
-    const rows = await this.deps.prisma.fogJob.groupBy({ by: ['nodeId'], where: { nodeId: { in: [...ids] }, status: { in: ['SCHEDULED', 'RUNNING'] } }, _count: { _all: true } });
-    return new Map(rows.map((r) => [r.nodeId!, r._count._all]));
-  }
 }
 

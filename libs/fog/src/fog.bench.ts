@@ -3,6 +3,7 @@
  * median and p95, a baseline measured in the same run, and the ratio.
  *   - planAssignments, 10,000 queued fog jobs × 50 nodes, vs a naive FIFO first-fit pass
  *   - runWasi of hello world (worker spawn, compile, run, cleanup) vs node:wasi in this thread
+ *   - WasiSandboxPool.run of hello world (a fresh instance in a pooled thread, module compiled once) vs the same
  *   - a CPU-bound guest (50 M LCG steps) vs the same loop in JavaScript
  *   - monthlyInvoice over 100,000 usage records vs summing their GPU-seconds
  */
@@ -16,6 +17,7 @@ import { isSchedulable } from './fog-node.js';
 import { monthlyInvoice, type UsageRecord } from './cost.js';
 import { planAssignments, type PlanState } from './scheduler.js';
 import { TIERS } from './tiers.js';
+import { WasiSandboxPool } from './wasi-pool.js';
 import { runWasi } from './wasi-sandbox.js';
 import { wasm } from './wasm-api.js';
 
@@ -74,6 +76,10 @@ const inThread = async () => {
 const sandboxed = await measure(20, 3, () => runWasi(hello));
 const base = await measure(20, 3, inThread);
 row('runWasi hello world (total)', sandboxed, 'node:wasi in this thread', base);
+const pool = new WasiSandboxPool({ size: 1 });
+await pool.ready();
+row('WasiSandboxPool.run hello world (total)', await measure(200, 20, () => pool.run(hello)), 'node:wasi in this thread', base);
+await pool.close();
 
 // CPU-bound guest
 const N = 50_000_000;

@@ -12,7 +12,11 @@ export * from './admission.js';
 export * from './scheduler.js';
 export * from './cost.js';
 export * from './wasm-limits.js';
-export * from './wasi-sandbox.js';
+export {
+  DEFAULT_WASI_LIMITS, decodeOutput, runWasi, type SandboxFailureCode, type StdStream, type WasiOutcome, type WasiRunOptions, type WasiRunResult, type WasiTimings,
+} from './wasi-sandbox.js';
+export * from './wasi-pool.js';
+export { CompiledModuleCache, compileGuest, sha256Hex, type CompiledGuest } from './wasm-compile.js';
 export * from './command-template.js';
 export * from './fog-wake.js';
 export * from './fog-node.service.js';

@@ -1,26 +1,32 @@
 /**
- * Messages between `runWasi` (parent) and `wasi-sandbox.worker` (one worker per run).
- * Both sides import these types only, so the worker loads nothing of the parent's module.
+ * Messages between the parent (`runWasi`, `WasiSandboxPool`) and `wasi-sandbox.worker`, a
+ * thread that runs one guest at a time, each in a fresh WebAssembly instance with a fresh
+ * WASI, for as many runs as the parent gives it. Both sides import these types only, so the
+ * worker loads nothing of the parent's module.
  */
+import type { WasmModule } from './wasm-api.js';
 
 /** Guest fd 1 or 2. */
 export type StdStream = 'stdout' | 'stderr';
 
-/** What the parent hands the worker in `workerData`. */
-export interface SandboxWorkerData {
-  readonly module: Uint8Array;
+/** One run, parent → worker. The module is compiled (and checked) by the parent; a compiled module is shared, not copied. */
+export interface RunRequest {
+  readonly type: 'run';
+  readonly runId: number;
+  readonly module: WasmModule;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  /** Host directory pre-opened as the guest's `/tmp`. */
+  /** Host directory pre-opened as the guest's `/tmp` (new for every run). */
   readonly hostTmpDir: string;
-  readonly maxMemoryPages: number;
   readonly maxOutputBytes: number;
-  /** Host fds (opened by the parent on the null device) behind guest fds 0, 1 and 2. */
+  /** Host fds (opened by the parent on the null device for this run) behind guest fds 0, 1 and 2. */
   readonly nullReadFd: number;
   readonly nullWriteFd: number;
 }
 
-/** Why a run failed, as the worker classifies it. */
+export type ParentToWorker = RunRequest;
+
+/** Why a run failed, as the worker (or the parent's compile step) classifies it. */
 export type SandboxFailureCode =
   /** Not a valid wasm module (the engine's compile error message). */
   | 'COMPILE_ERROR'
@@ -37,22 +43,31 @@ export type SandboxFailureCode =
   /** Anything else the worker or the host reported. */
   | 'WORKER_ERROR';
 
+export interface SandboxFailure {
+  readonly code: SandboxFailureCode;
+  readonly message: string;
+}
+
 export type WorkerToParent =
-  /** Sent before compiling: the worker's OS thread id (for reading its CPU time) and CPU ns so far. */
-  | { readonly type: 'started'; readonly tid: number | null; readonly cpuNs: number | null }
-  /** Compiled and instantiated; `_start` runs next. */
-  | { readonly type: 'instantiated'; readonly startupMs: number }
+  /** Sent once when the thread is up: its OS thread id (for reading its CPU time when it is stopped). */
+  | { readonly type: 'ready'; readonly tid: number | null }
+  /** A run began: CPU ns of the thread so far. */
+  | { readonly type: 'started'; readonly runId: number; readonly cpuNs: number | null }
+  /** Instantiated; `_start` runs next. */
+  | { readonly type: 'instantiated'; readonly runId: number; readonly instantiateMs: number }
   /** Captured guest output (never more than maxOutputBytes per stream in all). */
-  | { readonly type: 'log'; readonly stream: StdStream; readonly chunk: Uint8Array }
+  | { readonly type: 'log'; readonly runId: number; readonly stream: StdStream; readonly chunk: Uint8Array }
   /** The stream wrote more than maxOutputBytes; the rest is dropped. */
-  | { readonly type: 'truncated'; readonly stream: StdStream }
+  | { readonly type: 'truncated'; readonly runId: number; readonly stream: StdStream }
   | {
       readonly type: 'finished';
-      /** null when the run did not get to an exit (compile, link or memory-limit failure, trap). */
+      readonly runId: number;
+      /** null when the run did not get to an exit (link failure, trap). */
       readonly exitCode: number | null;
-      readonly failure: { readonly code: SandboxFailureCode; readonly message: string } | null;
-      readonly startupMs: number | null;
+      readonly failure: SandboxFailure | null;
+      readonly instantiateMs: number;
       readonly runMs: number | null;
+      /** CPU time of the thread during this run. */
       readonly cpuNs: number | null;
       readonly peakMemoryBytes: number | null;
       readonly bytesWritten: { readonly stdout: number; readonly stderr: number };

@@ -1,6 +1,6 @@
 /**
- * Runs one WASI preview1 module in a sandbox: a fresh `worker_threads` Worker (own V8 isolate,
- * heap capped by `resourceLimits`) running `node:wasi`, with
+ * Runs WASI preview1 modules in a sandbox: a `worker_threads` Worker (own V8 isolate, heap
+ * capped by `resourceLimits`) running `node:wasi`, with
  *   - the module's linear memory capped (`capModuleMemory`: too-large initial memory refused,
  *     the maximum lowered so growth past the cap fails inside the guest);
  *   - only `wasi_snapshot_preview1` functions to import (no host functions, and WASI preview1
@@ -9,6 +9,9 @@
  *   - stdout/stderr captured into capped buffers and streamed to `onLog` while it runs;
  *   - a wall-clock timeout (and an optional AbortSignal) enforced by `worker.terminate()` from
  *     this thread, which stops even an endless wasm loop without blocking the parent.
+ * `runWasi` starts a thread for one run and stops it afterwards; `WasiSandboxPool`
+ * (wasi-pool.ts) keeps threads and gives each run a fresh instance in one of them. Both go
+ * through `runOnThread` below, so the limits and the result are the same.
  *
  * Limits of this sandbox, stated plainly: it is a thread of the calling process, and Node's
  * docs say `node:wasi` does not provide the full file-system isolation of dedicated runtimes.
@@ -22,8 +25,9 @@ import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { compileGuest, type CompiledGuest } from './wasm-compile.js';
 import { MAX_WASM32_PAGES, WASM_PAGE_BYTES } from './wasm-limits.js';
-import type { SandboxFailureCode, SandboxWorkerData, StdStream, WorkerToParent } from './wasi-sandbox.protocol.js';
+import type { RunRequest, SandboxFailureCode, StdStream, WorkerToParent } from './wasi-sandbox.protocol.js';
 
 export type { SandboxFailureCode, StdStream } from './wasi-sandbox.protocol.js';
 
@@ -35,15 +39,15 @@ export interface WasiRunOptions {
   readonly args?: readonly string[];
   /** The guest's whole environment (the host's is never passed). Default `{}`. */
   readonly env?: Readonly<Record<string, string>>;
-  /** Wall-clock limit from worker start to exit (compile, instantiate and run), ms. */
+  /** Wall-clock limit, ms: from the start of the run (a fresh thread's start-up included for `runWasi`) to the guest's exit. */
   readonly timeoutMs?: number;
   /** Cap on the module's linear memory, bytes; rounded down to whole 64 KiB pages. */
   readonly maxMemoryBytes?: number;
   /** Bytes of stdout and of stderr each kept (and streamed); the rest is counted and dropped. */
   readonly maxOutputBytes?: number;
-  /** V8 limits of the worker's JS heap (not the wasm memory, which `maxMemoryBytes` caps). */
+  /** V8 limits of the worker's JS heap (not the wasm memory, which `maxMemoryBytes` caps). `runWasi` only: a pool sets them per thread. */
   readonly resourceLimits?: ResourceLimits;
-  /** Called on this thread with each captured chunk while the guest runs. If it throws, the run is stopped and `runWasi` rejects with that error. */
+  /** Called on this thread with each captured chunk while the guest runs. If it throws, the run is stopped and the call rejects with that error. */
   readonly onLog?: (stream: StdStream, chunk: Uint8Array) => void;
   /** Aborting stops the guest: outcome CANCELLED. */
   readonly signal?: AbortSignal;
@@ -63,13 +67,13 @@ export const DEFAULT_WASI_LIMITS = {
 } as const satisfies Required<Pick<WasiRunOptions, 'timeoutMs' | 'maxMemoryBytes' | 'maxOutputBytes' | 'resourceLimits'>>;
 
 export interface WasiTimings {
-  /** Worker spawn until it reported in (thread + isolate start). */
+  /** Until a sandbox thread was ready for the run: a fresh thread's start (`runWasi`), or the wait for a free pooled one (0 when one was idle). */
   readonly workerStartMs: number | null;
-  /** Compile + instantiate (including the memory-cap rewrite); null if stopped before it ended. */
+  /** Compile (0 when the module was compiled before) + instantiate, including the memory-cap rewrite; null if stopped before it ended. */
   readonly startupMs: number | null;
   /** `_start` until exit, trap or stop; null if `_start` never ran. */
   readonly runMs: number | null;
-  /** Worker termination + temporary directory removal. */
+  /** Temporary directory removal, and the thread's termination when it was stopped or used once. */
   readonly cleanupMs: number;
   readonly totalMs: number;
 }
@@ -93,6 +97,8 @@ export interface WasiRunResult {
   readonly peakMemoryBytes: number | null;
   /** The host path that was the guest's /tmp (already removed). */
   readonly hostTmpDir: string;
+  /** Which run of its sandbox thread this was: 1 on a fresh thread, more on a reused one; 0 when it never reached one (compile failure, no thread in time). */
+  readonly threadRun: number;
 }
 
 /** UTF-8 text of captured output (a multi-byte character cut by the cap becomes U+FFFD). */
@@ -169,13 +175,12 @@ class OutputBuffer {
 /** What the parent learns while a run goes on. */
 interface Progress {
   readonly out: Record<StdStream, OutputBuffer>;
-  started: Extract<WorkerToParent, { type: 'started' }> | null;
-  startedAt: number | null;
+  cpuNs0: number | null;
   instantiatedAt: number | null;
-  instantiatedStartupMs: number | null;
+  instantiateMs: number | null;
 }
 
-interface Limits {
+export interface Limits {
   readonly timeoutMs: number;
   readonly maxMemoryBytes: number;
   readonly maxOutputBytes: number;
@@ -183,7 +188,8 @@ interface Limits {
   readonly env: Readonly<Record<string, string>>;
 }
 
-function checkOptions(options: WasiRunOptions): Limits {
+/** Validated options with defaults (throws RangeError). */
+export function checkOptions(options: WasiRunOptions): Limits {
   const timeoutMs = options.timeoutMs ?? DEFAULT_WASI_LIMITS.timeoutMs;
   const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_WASI_LIMITS.maxMemoryBytes;
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_WASI_LIMITS.maxOutputBytes;
@@ -198,51 +204,119 @@ function checkOptions(options: WasiRunOptions): Limits {
   return { timeoutMs, maxMemoryBytes, maxOutputBytes, args, env };
 }
 
-/** Waits for the first of: the worker's report, an error or exit, the timeout, the abort signal, or onLog throwing. */
-function supervise(worker: Worker, limits: Limits, options: WasiRunOptions, progress: Progress): Promise<Ending> {
-  return new Promise<Ending>((settle) => {
-    let ended = false;
-    let timer: NodeJS.Timeout | undefined;
+export const maxMemoryPages = (limits: Limits) => Math.floor(limits.maxMemoryBytes / WASM_PAGE_BYTES);
+
+let nextRunId = 1;
+
+/**
+ * One sandbox thread. It runs one guest at a time and may be given many runs; once it was
+ * stopped (timeout, cancel), crashed or exited it is `dead` and never used again.
+ */
+export class SandboxThread {
+  readonly worker: Worker;
+  /** Resolves when the thread reported in; rejects if it died first. */
+  readonly ready: Promise<void>;
+  tid: number | null = null;
+  /** It reported in (false for a thread that died while starting). */
+  started = false;
+  /** Runs given to it so far. */
+  runs = 0;
+  dead = false;
+  private onMessage: ((m: WorkerToParent) => void) | null = null;
+  private onDeath: ((e: Extract<Ending, { kind: 'error' | 'exit' }>) => void) | null = null;
+
+  constructor(resourceLimits: ResourceLimits | undefined) {
+    this.worker = new Worker(new URL('./wasi-sandbox.worker.js', import.meta.url), {
+      resourceLimits: { ...DEFAULT_WASI_LIMITS.resourceLimits, ...resourceLimits },
+      // The worker's own stdio is kept off the host's (e.g. Node's WASI ExperimentalWarning).
+      stdout: true,
+      stderr: true,
+      env: {},
+    });
+    this.worker.stdout.resume();
+    this.worker.stderr.resume();
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.worker.on('message', (m: WorkerToParent) => {
+        if (m.type === 'ready') {
+          this.tid = m.tid;
+          this.started = true;
+          resolve();
+        } else this.onMessage?.(m);
+      });
+      const die = (e: Extract<Ending, { kind: 'error' | 'exit' }>) => {
+        this.dead = true;
+        reject(e.kind === 'error' ? e.error : new Error(`sandbox thread exited with code ${e.code} before it was ready`));
+        this.onDeath?.(e);
+      };
+      this.worker.on('error', (error) => die({ kind: 'error', error }));
+      this.worker.on('exit', (code) => die({ kind: 'exit', code }));
+    });
+    this.ready.catch(() => undefined); // a thread that dies idle is only replaced
+  }
+
+  /** Routes the thread's messages and death to one run at a time. */
+  attach(onMessage: SandboxThread['onMessage'], onDeath: SandboxThread['onDeath']): void {
+    this.onMessage = onMessage;
+    this.onDeath = onDeath;
+  }
+
+  async terminate(): Promise<void> {
+    this.dead = true;
+    this.onMessage = null;
+    this.onDeath = null;
+    await this.worker.terminate();
+  }
+}
+
+/** Waits for the first of: the worker's report, its death, the deadline, the abort signal, or onLog throwing. */
+function supervise(thread: SandboxThread, runId: number, deadline: number, options: WasiRunOptions, progress: Progress): { ended: Promise<Ending>; stop: (e: Ending) => void } {
+  let stop: (e: Ending) => void = () => undefined;
+  const ended = new Promise<Ending>((settle) => {
+    let done = false;
     const onAbort = () => resolve({ kind: 'aborted' });
+    const timer = setTimeout(() => resolve({ kind: 'timeout' }), Math.max(0, deadline - performance.now()));
     const resolve = (e: Ending) => {
-      if (ended) return;
-      ended = true;
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
+      thread.attach(null, null);
       settle(e);
     };
-    worker.on('message', (m: WorkerToParent) => {
-      if (ended) return; // the guest is being stopped: what it still sends is dropped
-      switch (m.type) {
-        case 'started':
-          progress.started = m;
-          progress.startedAt = performance.now();
-          break;
-        case 'instantiated':
-          progress.instantiatedAt = performance.now();
-          progress.instantiatedStartupMs = m.startupMs;
-          break;
-        case 'log':
-          progress.out[m.stream].add(m.chunk);
-          try {
-            options.onLog?.(m.stream, m.chunk);
-          } catch (error) {
-            resolve({ kind: 'callback', error });
-          }
-          break;
-        case 'truncated':
-          progress.out[m.stream].truncated = true;
-          break;
-        case 'finished':
-          resolve({ kind: 'finished', msg: m });
-      }
-    });
-    worker.on('error', (error) => resolve({ kind: 'error', error }));
-    worker.on('exit', (code) => resolve({ kind: 'exit', code }));
-    timer = setTimeout(() => resolve({ kind: 'timeout' }), limits.timeoutMs);
+    stop = resolve;
+    thread.attach(
+      (m) => {
+        if (m.type === 'ready' || m.runId !== runId) return; // a previous run's late message
+        switch (m.type) {
+          case 'started':
+            progress.cpuNs0 = m.cpuNs;
+            break;
+          case 'instantiated':
+            progress.instantiatedAt = performance.now();
+            progress.instantiateMs = m.instantiateMs;
+            break;
+          case 'log':
+            progress.out[m.stream].add(m.chunk);
+            try {
+              options.onLog?.(m.stream, m.chunk);
+            } catch (error) {
+              resolve({ kind: 'callback', error });
+            }
+            break;
+          case 'truncated':
+            progress.out[m.stream].truncated = true;
+            break;
+          case 'finished':
+            resolve({ kind: 'finished', msg: m });
+        }
+      },
+      (death) => resolve(death),
+    );
+    if (thread.dead) resolve({ kind: 'exit', code: -1 });
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
   });
+  return { ended, stop };
 }
 
 /** The result of a run the worker did not finish itself. */
@@ -262,71 +336,84 @@ function stoppedResult(ending: Exclude<Ending, { kind: 'finished' | 'callback' }
   }
 }
 
+export interface ThreadRun {
+  readonly result: WasiRunResult;
+  /** False when the thread was stopped or died: the caller must not give it another run. */
+  readonly reusable: boolean;
+}
+
 /**
- * Runs `module` (a WASI preview1 binary exporting `_start` and `memory`) under the limits of
- * `options` and resolves when it ended and its temporary directory is gone. Never rejects
- * because of the guest; it rejects on invalid options, or with the error `onLog` threw.
+ * One run on a ready thread: a new temporary directory and null-device fds, the compiled
+ * module (from `compile`, awaited inside the deadline), a fresh instance in the thread.
+ * A run the guest did not end itself (timeout, cancel, onLog throwing) terminates the
+ * thread. Rejects only with the error onLog threw.
+ * `t0` is when the run began (the deadline counts from it); `readyAt` when the thread was ready.
  */
-export async function runWasi(module: Uint8Array, options: WasiRunOptions = {}): Promise<WasiRunResult> {
-  const limits = checkOptions(options);
-  const t0 = performance.now();
+export async function runOnThread(
+  thread: SandboxThread,
+  compile: () => Promise<CompiledGuest>,
+  limits: Limits,
+  options: WasiRunOptions,
+  t0: number,
+  readyAt: number,
+): Promise<ThreadRun> {
+  const runId = nextRunId++;
+  let threadRun = 0;
   const hostTmpDir = await realpath(await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'fog-wasi-')));
-  const progress: Progress = {
-    out: { stdout: new OutputBuffer(), stderr: new OutputBuffer() },
-    started: null,
-    startedAt: null,
-    instantiatedAt: null,
-    instantiatedStartupMs: null,
-  };
+  const progress: Progress = { out: { stdout: new OutputBuffer(), stderr: new OutputBuffer() }, cpuNs0: null, instantiatedAt: null, instantiateMs: null };
   let ending: Ending | undefined;
+  let compileMs: number | null = null;
   let endedAt = 0;
   let stoppedCpuNs: number | null = null;
   let cleanupStart = 0;
+  let reusable = true;
   const handles: FileHandle[] = [];
-  let worker: Worker | undefined;
   try {
+    const { ended, stop } = supervise(thread, runId, t0 + limits.timeoutMs, options, progress);
     const nullRead = await open(devNull, 'r');
     handles.push(nullRead);
     const nullWrite = await open(devNull, 'w');
     handles.push(nullWrite);
-    const workerData: SandboxWorkerData = {
-      module,
-      args: limits.args,
-      env: limits.env,
-      hostTmpDir,
-      maxMemoryPages: Math.floor(limits.maxMemoryBytes / WASM_PAGE_BYTES),
-      maxOutputBytes: limits.maxOutputBytes,
-      nullReadFd: nullRead.fd,
-      nullWriteFd: nullWrite.fd,
-    };
-    worker = new Worker(new URL('./wasi-sandbox.worker.js', import.meta.url), {
-      workerData,
-      resourceLimits: { ...DEFAULT_WASI_LIMITS.resourceLimits, ...options.resourceLimits },
-      // The worker's own stdio is kept off the host's (e.g. Node's WASI ExperimentalWarning).
-      stdout: true,
-      stderr: true,
-      env: {},
-    });
-    worker.stdout.resume();
-    worker.stderr.resume();
-    ending = await supervise(worker, limits, options, progress);
+    const tc = performance.now();
+    const compiled = await Promise.race([compile(), ended]);
+    if ('ok' in compiled) {
+      compileMs = performance.now() - tc;
+      if (!compiled.ok) {
+        // Never reached the thread: it stays as it was.
+        stop({ kind: 'finished', msg: { type: 'finished', runId, exitCode: null, failure: compiled.failure, instantiateMs: 0, runMs: null, cpuNs: null, peakMemoryBytes: null, bytesWritten: { stdout: 0, stderr: 0 } } });
+      } else {
+        const req: RunRequest = {
+          type: 'run', runId, module: compiled.module, args: limits.args, env: limits.env, hostTmpDir, maxOutputBytes: limits.maxOutputBytes,
+          nullReadFd: nullRead.fd, nullWriteFd: nullWrite.fd,
+        };
+        threadRun = ++thread.runs;
+        thread.worker.postMessage(req);
+      }
+    }
+    ending = await ended;
     endedAt = performance.now();
-    if (ending.kind !== 'finished') stoppedCpuNs = taskCpuNs(progress.started?.tid ?? null);
+    if (ending.kind !== 'finished') {
+      reusable = false;
+      stoppedCpuNs = taskCpuNs(thread.tid);
+    }
   } finally {
     cleanupStart = performance.now();
-    await worker?.terminate();
-    // On a normal end the worker closed its WASI fds itself.
-    if (ending?.kind !== 'finished') closeLeakedFds(hostTmpDir);
+    if (!reusable || ending === undefined) {
+      reusable = false;
+      await thread.terminate();
+      // On a normal end the worker closed its WASI fds itself.
+      closeLeakedFds(hostTmpDir);
+    }
     await Promise.allSettled(handles.map((h) => h.close()));
     await rm(hostTmpDir, { recursive: true, force: true });
   }
   const cleanupMs = performance.now() - cleanupStart;
   if (ending.kind === 'callback') throw ending.error;
 
-  const { out, startedAt } = progress;
-  const timings = (startupMs: number | null, runMs: number | null): WasiTimings => ({
-    workerStartMs: startedAt === null ? null : startedAt - t0,
-    startupMs,
+  const { out } = progress;
+  const timings = (instantiateMs: number | null, runMs: number | null): WasiTimings => ({
+    workerStartMs: readyAt - t0,
+    startupMs: compileMs === null ? null : instantiateMs === null ? null : compileMs + instantiateMs,
     runMs,
     cleanupMs,
     totalMs: performance.now() - t0,
@@ -337,28 +424,69 @@ export async function runWasi(module: Uint8Array, options: WasiRunOptions = {}):
     stdoutTruncated: out.stdout.truncated,
     stderrTruncated: out.stderr.truncated,
     hostTmpDir,
+    threadRun,
   };
   if (ending.kind === 'finished') {
     const m = ending.msg;
     return {
-      ...common,
-      outcome: m.failure ? 'FAILED' : 'SUCCEEDED',
-      exitCode: m.exitCode,
-      failure: m.failure,
-      bytesWritten: m.bytesWritten,
-      timings: timings(m.startupMs, m.runMs),
-      cpuMs: m.cpuNs === null ? null : m.cpuNs / 1e6,
-      peakMemoryBytes: m.peakMemoryBytes,
+      reusable,
+      result: {
+        ...common,
+        outcome: m.failure ? 'FAILED' : 'SUCCEEDED',
+        exitCode: m.exitCode,
+        failure: m.failure,
+        bytesWritten: m.bytesWritten,
+        timings: timings(m.instantiateMs, m.runMs),
+        cpuMs: m.cpuNs === null ? null : m.cpuNs / 1e6,
+        peakMemoryBytes: m.peakMemoryBytes,
+      },
     };
   }
-  const cpuNs0 = progress.started?.cpuNs ?? null;
   return {
-    ...common,
-    ...stoppedResult(ending, limits.timeoutMs),
-    exitCode: null,
-    bytesWritten: null,
-    timings: timings(progress.instantiatedStartupMs, progress.instantiatedAt === null ? null : endedAt - progress.instantiatedAt),
-    cpuMs: stoppedCpuNs !== null && cpuNs0 !== null ? (stoppedCpuNs - cpuNs0) / 1e6 : null,
-    peakMemoryBytes: null,
+    reusable,
+    result: {
+      ...common,
+      ...stoppedResult(ending, limits.timeoutMs),
+      exitCode: null,
+      bytesWritten: null,
+      timings: timings(progress.instantiateMs, progress.instantiatedAt === null ? null : endedAt - progress.instantiatedAt),
+      cpuMs: stoppedCpuNs !== null && progress.cpuNs0 !== null ? (stoppedCpuNs - progress.cpuNs0) / 1e6 : null,
+      peakMemoryBytes: null,
+    },
   };
+}
+
+/**
+ * Runs `module` (a WASI preview1 binary exporting `_start` and `memory`) in a thread of its
+ * own, started for this run and stopped after it, under the limits of `options`; resolves
+ * when it ended and its temporary directory is gone. Never rejects because of the guest; it
+ * rejects on invalid options, or with the error `onLog` threw. For many runs, `WasiSandboxPool`
+ * saves the thread start and the compilation.
+ */
+export async function runWasi(module: Uint8Array, options: WasiRunOptions = {}): Promise<WasiRunResult> {
+  const limits = checkOptions(options);
+  const t0 = performance.now();
+  const thread = new SandboxThread(options.resourceLimits);
+  let readyAt = performance.now();
+  try {
+    // The deadline covers the thread's start too, as it always did.
+    const timedOut = await Promise.race([
+      thread.ready.then(() => false, () => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), limits.timeoutMs).unref()),
+    ]);
+    readyAt = performance.now();
+    if (timedOut) throw Object.assign(new Error('start timeout'), { startTimeout: true });
+    const { result } = await runOnThread(thread, () => compileGuest(module, maxMemoryPages(limits)), limits, options, t0, readyAt);
+    return result;
+  } catch (error) {
+    if (!(error as { startTimeout?: boolean }).startTimeout) throw error;
+    await thread.terminate();
+    return {
+      outcome: 'TIMED_OUT', exitCode: null, failure: { code: 'TIMED_OUT', message: `no exit within ${limits.timeoutMs} ms; worker terminated` },
+      stdout: new Uint8Array(), stderr: new Uint8Array(), stdoutTruncated: false, stderrTruncated: false, bytesWritten: null,
+      timings: { workerStartMs: null, startupMs: null, runMs: null, cleanupMs: 0, totalMs: performance.now() - t0 }, cpuMs: null, peakMemoryBytes: null, hostTmpDir: '', threadRun: 0,
+    };
+  } finally {
+    if (!thread.dead) await thread.terminate();
+  }
 }

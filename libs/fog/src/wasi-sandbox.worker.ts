@@ -1,20 +1,25 @@
 /**
- * The worker side of `runWasi`: compiles, links and runs one WASI preview1 module, then
- * reports. It runs in its own thread (and V8 isolate) so the parent can always stop it with
- * `worker.terminate()`, even inside an endless wasm loop.
+ * The worker side of the WASI sandbox: a thread that runs guests one at a time, for as many
+ * runs as its parent gives it (`WasiSandboxPool` reuses it; `runWasi` uses it once). Each run
+ * gets a fresh WebAssembly instance (so a new linear memory, globals and tables) of a module
+ * the parent compiled and checked, a fresh `node:wasi` instance with its own fd table, and a
+ * fresh host directory pre-opened as `/tmp`; nothing of a run is kept for the next one but
+ * this thread's JS glue. It runs in its own thread (and V8 isolate) so the parent can always
+ * stop it with `worker.terminate()`, even inside an endless wasm loop; a stopped thread is
+ * never reused.
  *
  * The guest gets exactly the `wasi_snapshot_preview1` functions of `node:wasi`, except that
  * writes to fds 1 and 2 are captured here (capped, and posted to the parent as they happen)
  * instead of reaching a host fd. Guest fds 0, 1 and 2 sit on the null device, so nothing the
- * guest does can touch the host's own stdio.
+ * guest does can touch the host's own stdio, and closing them only detaches them (the host
+ * fds are the parent's to close).
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { WASI } from 'node:wasi';
-import { parentPort, workerData } from 'node:worker_threads';
-import { capModuleMemory } from './wasm-limits.js';
-import { wasm, type WasmInstance, type WasmMemory, type WasmModule } from './wasm-api.js';
-import type { SandboxFailureCode, SandboxWorkerData, StdStream, WorkerToParent } from './wasi-sandbox.protocol.js';
+import { parentPort } from 'node:worker_threads';
+import { wasm, type WasmInstance, type WasmMemory } from './wasm-api.js';
+import type { ParentToWorker, RunRequest, SandboxFailure, SandboxFailureCode, StdStream, WorkerToParent } from './wasi-sandbox.protocol.js';
 
 const WASI_MODULE = 'wasi_snapshot_preview1';
 /** The guest fd of the one preopened directory (/tmp): the first after stdio. */
@@ -22,7 +27,6 @@ const PREOPEN_FD = 3;
 /** preview1 errno values returned by the stdio shims. */
 const ERRNO = { SUCCESS: 0, BADF: 8, FAULT: 21, NOSYS: 52, NOTSUP: 58 } as const;
 
-const data = workerData as SandboxWorkerData;
 const port = parentPort!;
 const post = (m: WorkerToParent, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
@@ -51,7 +55,10 @@ class StdioCapture {
   private readonly closed = { stdout: false, stderr: false };
   private readonly truncatedSent = { stdout: false, stderr: false };
 
-  constructor(private readonly cap: number) {}
+  constructor(
+    private readonly runId: number,
+    private readonly cap: number,
+  ) {}
 
   static streamOf(fd: number): StdStream | null {
     return fd === 1 ? 'stdout' : fd === 2 ? 'stderr' : null;
@@ -93,49 +100,18 @@ class StdioCapture {
         if (at === take) break;
       }
       this.captured[stream] += take;
-      post({ type: 'log', stream, chunk }, [chunk.buffer]);
+      post({ type: 'log', runId: this.runId, stream, chunk }, [chunk.buffer]);
     }
     if (take < total && !this.truncatedSent[stream]) {
       this.truncatedSent[stream] = true;
-      post({ type: 'truncated', stream });
+      post({ type: 'truncated', runId: this.runId, stream });
     }
     return ERRNO.SUCCESS;
   }
 }
 
-type Failure = { code: SandboxFailureCode; message: string };
+type Failure = SandboxFailure;
 const fail = (code: SandboxFailureCode, e: unknown): Failure => ({ code, message: e instanceof Error ? e.message : String(e) });
-
-/** Imports the guest may link against: only function imports from wasi_snapshot_preview1. */
-function checkImports(mod: WasmModule): Failure | null {
-  const bad = wasm.Module.imports(mod).filter((i) => i.module !== WASI_MODULE || i.kind !== 'function');
-  if (bad.length === 0) return null;
-  const list = bad.map((i) => `${i.module}.${i.name} (${i.kind})`).join(', ');
-  return { code: 'LINK_ERROR', message: `module imports ${list}; only ${WASI_MODULE} functions are provided` };
-}
-
-function checkExports(mod: WasmModule): Failure | null {
-  const ex = new Map(wasm.Module.exports(mod).map((e) => [e.name, e.kind]));
-  if (ex.get('_start') !== 'function') return { code: 'LINK_ERROR', message: 'module does not export a _start function' };
-  if (ex.get('memory') !== 'memory') return { code: 'LINK_ERROR', message: 'module does not export its memory as "memory"' };
-  return null;
-}
-
-/** Caps the memory, compiles, and checks imports and exports. */
-async function loadModule(): Promise<{ mod: WasmModule } | { failure: Failure }> {
-  const capped = capModuleMemory(data.module, data.maxMemoryPages);
-  if (capped.kind === 'refused') return { failure: { code: 'MEMORY_LIMIT', message: capped.message } };
-  let mod: WasmModule;
-  try {
-    mod = await wasm.compile(capped.kind === 'ok' ? capped.bytes : data.module);
-  } catch (e) {
-    return { failure: fail('COMPILE_ERROR', e) };
-  }
-  // A module the engine compiles but the cap's parser could not read is not run uncapped.
-  if (capped.kind === 'unparseable') return { failure: { code: 'COMPILE_ERROR', message: capped.message } };
-  const failure = checkImports(mod) ?? checkExports(mod);
-  return failure ? { failure } : { mod };
-}
 
 type WasiFn = (...a: Array<number | bigint>) => number;
 
@@ -150,20 +126,22 @@ function guestImports(base: Record<string, WasiFn>, capture: StdioCapture, memor
       if (stream === null) return base.fd_write(fd, iovs, iovsLen, nwritten);
       return capture.write(stream, memory(), Number(iovs) >>> 0, Number(iovsLen) >>> 0, Number(nwritten) >>> 0);
     },
-    // Closing stdio only detaches it: the host fd stays, so no guest file can take fd 1 or 2.
+    // Closing stdio only detaches it: the host fd stays (the parent owns and closes it), so
+    // no guest file can take fd 0, 1 or 2, and no other run's file can reuse the host number.
     fd_close: (fd) => {
       const stream = StdioCapture.streamOf(Number(fd));
       if (stream !== null) {
         capture.close(stream);
         return ERRNO.SUCCESS;
       }
+      if (Number(fd) === 0) return ERRNO.SUCCESS;
       const errno = base.fd_close(fd);
       if (errno === ERRNO.SUCCESS) guestFds.delete(Number(fd));
       return errno;
     },
-    // Renumbering onto or off stdio would bypass the capture: refused.
+    // Renumbering onto or off stdio would bypass the capture (or free a host fd): refused.
     fd_renumber: (from, to) => {
-      if (StdioCapture.streamOf(Number(from)) || StdioCapture.streamOf(Number(to))) return ERRNO.NOTSUP;
+      if (Number(from) <= 2 || Number(to) <= 2) return ERRNO.NOTSUP;
       const errno = base.fd_renumber(from, to);
       if (errno === ERRNO.SUCCESS) {
         guestFds.delete(Number(from));
@@ -191,67 +169,66 @@ function runFailure(e: unknown): Failure {
   return fail(trapped ? 'TRAP' : 'WORKER_ERROR', e);
 }
 
-async function main(): Promise<void> {
+/** Runs one guest in a fresh instance and reports; never throws. */
+async function run(req: RunRequest): Promise<void> {
+  const { runId } = req;
   const cpu0 = threadCpuNs();
-  post({ type: 'started', tid: threadId(), cpuNs: cpu0 });
-  const capture = new StdioCapture(data.maxOutputBytes);
+  post({ type: 'started', runId, cpuNs: cpu0 });
+  const capture = new StdioCapture(runId, req.maxOutputBytes);
   const t0 = performance.now();
   const report = {
     exitCode: null as number | null,
     failure: null as Failure | null,
-    startupMs: null as number | null,
+    instantiateMs: 0,
     runMs: null as number | null,
     memory: undefined as WasmMemory | undefined,
   };
   try {
-    const loaded = await loadModule();
-    if ('failure' in loaded) report.failure = loaded.failure;
-    else {
-      const wasi = new WASI({
-        version: 'preview1',
-        args: [...data.args],
-        env: { ...data.env },
-        preopens: { '/tmp': data.hostTmpDir },
-        stdin: data.nullReadFd,
-        stdout: data.nullWriteFd,
-        stderr: data.nullWriteFd,
-        returnOnExit: true,
-      });
-      const base = (wasi.getImportObject() as Record<string, Record<string, WasiFn>>)[WASI_MODULE];
-      const guestFds = new Set<number>();
-      const imports = guestImports(base, capture, () => report.memory!, guestFds);
-      let instance: WasmInstance | undefined;
-      try {
-        instance = await wasm.instantiate(loaded.mod, { [WASI_MODULE]: imports });
-        report.memory = instance.exports.memory as WasmMemory;
-      } catch (e) {
-        report.failure = fail('LINK_ERROR', e);
-      }
-      report.startupMs = performance.now() - t0;
-      if (instance) {
-        post({ type: 'instantiated', startupMs: report.startupMs });
-        const t1 = performance.now();
-        try {
-          report.exitCode = wasi.start(instance);
-          if (report.exitCode !== 0) report.failure = { code: 'NONZERO_EXIT', message: `exited with code ${report.exitCode}` };
-        } catch (e) {
-          report.failure = runFailure(e);
-        }
-        report.runMs = performance.now() - t1;
-      }
-      // Node's WASI does not close its host fds when the worker ends: close the preopen and
-      // whatever the guest left open. (A terminated worker cannot; the parent cleans up then.)
-      for (const fd of [PREOPEN_FD, ...guestFds]) base.fd_close(fd);
+    const wasi = new WASI({
+      version: 'preview1',
+      args: [...req.args],
+      env: { ...req.env },
+      preopens: { '/tmp': req.hostTmpDir },
+      stdin: req.nullReadFd,
+      stdout: req.nullWriteFd,
+      stderr: req.nullWriteFd,
+      returnOnExit: true,
+    });
+    const base = (wasi.getImportObject() as Record<string, Record<string, WasiFn>>)[WASI_MODULE];
+    const guestFds = new Set<number>();
+    const imports = guestImports(base, capture, () => report.memory!, guestFds);
+    let instance: WasmInstance | undefined;
+    try {
+      instance = await wasm.instantiate(req.module, { [WASI_MODULE]: imports });
+      report.memory = instance.exports.memory as WasmMemory;
+    } catch (e) {
+      report.failure = fail('LINK_ERROR', e);
     }
+    report.instantiateMs = performance.now() - t0;
+    if (instance) {
+      post({ type: 'instantiated', runId, instantiateMs: report.instantiateMs });
+      const t1 = performance.now();
+      try {
+        report.exitCode = wasi.start(instance);
+        if (report.exitCode !== 0) report.failure = { code: 'NONZERO_EXIT', message: `exited with code ${report.exitCode}` };
+      } catch (e) {
+        report.failure = runFailure(e);
+      }
+      report.runMs = performance.now() - t1;
+    }
+    // Node's WASI does not close its host fds when it is dropped: close the preopen and
+    // whatever the guest left open. (A terminated worker cannot; the parent cleans up then.)
+    for (const fd of [PREOPEN_FD, ...guestFds]) base.fd_close(fd);
   } catch (e) {
     report.failure = fail('WORKER_ERROR', e);
   }
   const cpu1 = threadCpuNs();
   post({
     type: 'finished',
+    runId,
     exitCode: report.exitCode,
     failure: report.failure,
-    startupMs: report.startupMs ?? performance.now() - t0,
+    instantiateMs: report.instantiateMs,
     runMs: report.runMs,
     cpuNs: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
     peakMemoryBytes: report.memory ? report.memory.buffer.byteLength : null,
@@ -259,4 +236,10 @@ async function main(): Promise<void> {
   });
 }
 
-void main();
+// Runs are strictly one after another: the parent sends the next only after `finished`, and
+// this chain keeps the order even if it did not.
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (m: ParentToWorker) => {
+  if (m.type === 'run') queue = queue.then(() => run(m));
+});
+post({ type: 'ready', tid: threadId() });

@@ -1,5 +1,5 @@
 /** GraphQL inputs of fog computing. Validation beyond shapes lives in libs/fog services. */
-import { Field, Float, InputType, Int } from 'type-graphql';
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { FogJobStatus, FogLogStream, FogNodePool, FogRuntime, FogTier } from './fog.type.js';
 
 @InputType()
@@ -58,6 +58,7 @@ export class SubmitFogJobInput {
 export class FogJobFilter {
   @Field(() => String, { nullable: true }) namespace?: string | null;
   @Field(() => FogJobStatus, { nullable: true }) status?: FogJobStatus | null;
+  @Field(() => FogTier, { nullable: true }) tier?: FogTier | null;
   @Field(() => String, { nullable: true }) nodeId?: string | null;
 }
 
@@ -88,6 +89,7 @@ export class RegisterFogCommandTemplateInput {
 export class CompleteFogJobInput {
   @Field() jobId!: string;
   @Field() token!: string;
+  @Field(() => ID, { nullable: true, description: 'The reporting node (the assignment must be on it); saves the API looking the job up' }) nodeId?: string | null;
   @Field(() => FogJobStatus) status!: FogJobStatus;
   @Field(() => Int, { nullable: true }) exitCode?: number | null;
   @Field(() => String, { nullable: true }) errorCode?: string | null;

@@ -1,11 +1,16 @@
 /** Maps fog rows and libs/fog results to their GraphQL shapes. */
 import type { FogJob, FogNode } from '@aivillage/db';
-import { formatUsd, type CostSummary, type FogNodeService, type Invoice, type CostReport, type Tier } from '@aivillage/fog';
-import type { FogCostReport, FogCostSummary, FogInvoice, FogJobType, FogNodeType } from './fog.type.js';
+import type { AppError } from '@aivillage/errors';
+import {
+  NO_ALLOCATION, TIERS, formatUsd, type CostSummary, type FogJobStatusName, type FogNodeAllocation, type FogNodeService, type Invoice, type CostReport, type Tier,
+} from '@aivillage/fog';
+import type { FogCostReport, FogCostSummary, FogInvoice, FogJobType, FogNodeType, FogSubmitError, FogTierQueue } from './fog.type.js';
 
-export function toFogNode(n: FogNode, namespace: string, nodes: FogNodeService, heartbeatIntervalMs: number): FogNodeType {
+export function toFogNode(n: FogNode, namespace: string, nodes: FogNodeService, heartbeatIntervalMs: number, allocation: FogNodeAllocation = NO_ALLOCATION): FogNodeType {
   const s = nodes.status(n);
+  const { jobs, ...allocated } = allocation;
   return {
+    allocated, activeJobs: jobs, draining: n.draining, drained: n.draining && jobs === 0,
     id: n.id, namespaceId: n.namespaceId, namespace, name: n.name, cpuCores: n.cpuCores, memoryMb: n.memoryMb, gpus: n.gpus, gpuModel: n.gpuModel,
     runtimes: n.runtimes, region: n.region, pool: n.pool as FogNodeType['pool'], status: s.status as FogNodeType['status'], cordoned: n.cordoned,
     lastHeartbeatAt: n.lastHeartbeatAt, missedHeartbeats: s.missedHeartbeats, heartbeatIntervalMs,
@@ -53,4 +58,25 @@ export function toInvoice(i: Invoice): FogInvoice {
     lines: i.lines.map((l) => ({ ...l, tier: l.tier as FogInvoice['lines'][number]['tier'] })),
     totalMicros: i.totalMicros, totalCents: i.totalCents, totalUsd: formatUsd(i.totalMicros), cloudMicros: i.cloudMicros, savingMicros: i.savingMicros, savingPercent: i.savingPercent,
   };
+}
+
+export function toSubmitError(e: AppError): FogSubmitError {
+  const d = e.details ?? {};
+  return { code: e.code, message: e.message, field: typeof d.field === 'string' ? d.field : null, resource: typeof d.resource === 'string' ? d.resource : null };
+}
+
+const STATUS_FIELD: Record<FogJobStatusName, keyof Omit<FogTierQueue, 'tier' | 'oldestQueuedAt'>> = {
+  QUEUED: 'queued', SCHEDULED: 'scheduled', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', CANCELLED: 'cancelled', TIMED_OUT: 'timedOut',
+};
+
+/** Every tier, highest first, with its counts by status (0 when none). */
+export function toTierQueues(rows: readonly { tier: Tier; status: FogJobStatusName; count: number; oldestQueuedAt: Date | null }[]): FogTierQueue[] {
+  return [...TIERS].reverse().map((tier) => {
+    const q: FogTierQueue = { tier: tier as FogTierQueue['tier'], queued: 0, scheduled: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, timedOut: 0, oldestQueuedAt: null };
+    for (const r of rows.filter((r) => r.tier === tier)) {
+      q[STATUS_FIELD[r.status]] = r.count;
+      if (r.status === 'QUEUED') q.oldestQueuedAt = r.oldestQueuedAt;
+    }
+    return q;
+  });
 }

@@ -1,96 +1,65 @@
 /**
- * Fog computing: nodes (register, heartbeat, cordon/drain), jobs (submit, cancel, read, live
- * updates), the agent's reports (claim, progress, completion, hand-back) and cost. Thin:
- * rules live in libs/fog services; scheduling runs on workers. Jobs are scoped to the
- * caller's namespaces (another namespace's job is NOT_FOUND); writes need DEVELOPER there.
- * Agent reports need DEVELOPER in the node's namespace and the assignment's token.
+ * Fog computing: jobs (submit one or many, cancel, read, queue counts by tier, live
+ * updates), the agent's reports (claim, progress, completion, hand-back) and cost; nodes are
+ * in fog-node.resolver.ts. Thin: rules live in libs/fog services; scheduling runs on workers.
+ * Jobs are scoped to the caller's namespaces (another namespace's job is NOT_FOUND); writes
+ * need DEVELOPER there. Agent reports need DEVELOPER in the node's namespace and the
+ * assignment's token.
  */
 import { assertNamespace, inNamespaces, isPlatformAdmin, type Principal } from '@aivillage/auth';
-import { forbidden } from '@aivillage/errors';
+import { AppError, forbidden } from '@aivillage/errors';
+import { MAX_FOG_SUBMIT_BATCH, type FogSubmission } from '@aivillage/fog';
 import type { FogJobUpdatePayload } from '@aivillage/pubsub';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { PageInfo } from '../access/access.type.js';
+import { assertAgentOf, assertAgentOfJob } from './fog-node.resolver.js';
+import { CompleteFogJobInput, FogJobFilter, FogLogChunkInput, RegisterFogCommandTemplateInput, SubmitFogJobInput } from './fog.input.js';
+import { toCostReport, toFogJob, toInvoice, toSubmitError, toTierQueues } from './fog.mapper.js';
 import {
-  CompleteFogJobInput, FogJobFilter, FogLogChunkInput, FogNodeHeartbeatInput, RegisterFogCommandTemplateInput, RegisterFogNodeInput, SubmitFogJobInput,
-} from './fog.input.js';
-import { toCostReport, toFogJob, toFogNode, toInvoice } from './fog.mapper.js';
-import {
-  FogCommandTemplateType, FogCostReport, FogHeartbeatResult, FogInvoice, FogJobConnection, FogJobExecution, FogJobType, FogJobUpdate, FogNodeType,
+  FogCommandTemplateType, FogCostReport, FogInvoice, FogJobConnection, FogJobExecution, FogJobSubmission, FogJobType, FogJobUpdate, FogTierQueue,
 } from './fog.type.js';
+
+export { FogNodeResolver } from './fog-node.resolver.js';
 
 void PageInfo;
 
-async function nodeView(ctx: Context, id: string): Promise<FogNodeType> {
-  const node = await ctx.deps.fogNodes.get(id, inNamespaces(ctx.principal));
-  return toFogNode(node, (await ctx.loaders.namespaceById.load(node.namespaceId))!.name, ctx.deps.fogNodes, ctx.deps.config.FOG_HEARTBEAT_MS);
-}
-
-/** The node must be visible and the caller a DEVELOPER in its namespace (the agent's key). */
-async function assertAgentOf(ctx: Context, nodeId: string): Promise<void> {
-  const node = await ctx.deps.fogNodes.get(nodeId, inNamespaces(ctx.principal));
-  assertNamespace(ctx.principal, (await ctx.loaders.namespaceById.load(node.namespaceId))!.name, 'DEVELOPER');
-}
-
-async function assertAgentOfJob(ctx: Context, jobId: string): Promise<void> {
-  const job = await ctx.prisma.fogJob.findUnique({ where: { id: /^[0-9a-f-]{36}$/i.test(jobId) ? jobId : '00000000-0000-0000-0000-000000000000' }, select: { nodeId: true } });
-  if (!job?.nodeId) throw forbidden('This fog job is not assigned to a node you run');
-  await assertAgentOf(ctx, job.nodeId);
-}
-
 const tierOf = (p: Principal) => p.tier;
+const NODE_ARG = 'The reporting node (the assignment must be on it); saves the API looking the job up';
 
-@Resolver(() => FogNodeType)
-export class FogNodeResolver {
-  @Mutation(() => FogNodeType, { description: 'Registers (or re-registers, by name within the namespace) a fog node; the agent calls it at start' })
-  async registerFogNode(@Arg('input') input: RegisterFogNodeInput, @Ctx() ctx: Context): Promise<FogNodeType> {
-    assertNamespace(ctx.principal, input.namespace, 'DEVELOPER');
-    const node = await ctx.deps.fogNodes.register(input);
-    return toFogNode(node, input.namespace, ctx.deps.fogNodes, ctx.deps.config.FOG_HEARTBEAT_MS);
-  }
-
-  @Mutation(() => FogHeartbeatResult, { description: "The agent's heartbeat with utilisation; answers which running jobs to cancel" })
-  async fogNodeHeartbeat(@Arg('nodeId', () => ID) nodeId: string, @Arg('input') input: FogNodeHeartbeatInput, @Ctx() ctx: Context): Promise<FogHeartbeatResult> {
-    await assertAgentOf(ctx, nodeId);
-    const r = await ctx.deps.fogNodes.heartbeat(nodeId, inNamespaces(ctx.principal), input);
-    return { node: await nodeView(ctx, r.node.id), cancelJobIds: r.cancelJobIds };
-  }
-
-  @Mutation(() => FogNodeType, { description: 'No new fog jobs on this node (running ones continue); cordoned: false lifts it' })
-  async cordonFogNode(@Arg('id', () => ID) id: string, @Arg('cordoned', { defaultValue: true }) cordoned: boolean, @Ctx() ctx: Context): Promise<FogNodeType> {
-    await assertAgentOf(ctx, id);
-    await ctx.deps.fogNodes.setCordoned(id, inNamespaces(ctx.principal), cordoned);
-    return nodeView(ctx, id);
-  }
-
-  @Mutation(() => FogNodeType, { description: 'Drain: cordon, and let running jobs finish (the node shows DRAINING)' })
-  async drainFogNode(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<FogNodeType> {
-    return this.cordonFogNode(id, true, ctx);
-  }
-
-  @Query(() => [FogNodeType], { description: 'Fog nodes of the namespaces the caller may see' })
-  async fogNodes(@Arg('namespace', () => String, { nullable: true }) namespace: string | null, @Ctx() ctx: Context): Promise<FogNodeType[]> {
-    if (namespace != null) assertNamespace(ctx.principal, namespace);
-    const rows = await ctx.deps.fogNodes.list(inNamespaces(ctx.principal), namespace);
-    return Promise.all(rows.map(async (n) => toFogNode(n, (await ctx.loaders.namespaceById.load(n.namespaceId))!.name, ctx.deps.fogNodes, ctx.deps.config.FOG_HEARTBEAT_MS)));
-  }
-
-  @Query(() => FogNodeType)
-  fogNode(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<FogNodeType> {
-    return nodeView(ctx, id);
-  }
-}
+/** An agent's report: checked against the node it names (cached), else against the job's node (one lookup). */
+const assertAgentOfReport = (ctx: Context, jobId: string, nodeId: string | null) => (nodeId ? assertAgentOf(ctx, nodeId) : assertAgentOfJob(ctx, jobId));
+const toServiceInput = (input: SubmitFogJobInput) => ({ ...input, cpuCores: input.resources?.cpuCores, memoryMb: input.resources?.memoryMb, gpus: input.resources?.gpus });
 
 @Resolver(() => FogJobType)
 export class FogJobResolver {
   @Mutation(() => FogJobType, { description: 'Queues a fog job; BAD_USER_INPUT naming the resource (extensions.resource) when no node could ever run it' })
   async submitFogJob(@Arg('input') input: SubmitFogJobInput, @Ctx() ctx: Context): Promise<FogJobType> {
     assertNamespace(ctx.principal, input.namespace, 'DEVELOPER');
-    const job = await ctx.deps.fogJobs.submit(
-      { ...input, cpuCores: input.resources?.cpuCores, memoryMb: input.resources?.memoryMb, gpus: input.resources?.gpus },
-      { tier: tierOf(ctx.principal), label: ctx.principal.label },
-    );
+    const job = await ctx.deps.fogJobs.submit(toServiceInput(input), { tier: tierOf(ctx.principal), label: ctx.principal.label });
     return toFogJob(job, input.namespace);
+  }
+
+  @Mutation(() => [FogJobSubmission], {
+    description: `submitFogJob for up to ${MAX_FOG_SUBMIT_BATCH} jobs in one call, in order; each item is checked on its own (a refused one has \`error\` and does not stop the others), one scheduling pass is asked for`,
+  })
+  async submitFogJobs(@Arg('inputs', () => [SubmitFogJobInput]) inputs: SubmitFogJobInput[], @Ctx() ctx: Context): Promise<FogJobSubmission[]> {
+    const results: (FogSubmission | null)[] = inputs.map((input) => {
+      try {
+        assertNamespace(ctx.principal, input.namespace, 'DEVELOPER');
+        return null;
+      } catch (error) {
+        if (error instanceof AppError) return { ok: false, error };
+        throw error;
+      }
+    });
+    const allowed = inputs.filter((_, i) => results[i] === null);
+    const submitted = await ctx.deps.fogJobs.submitMany(allowed.map(toServiceInput), { tier: tierOf(ctx.principal), label: ctx.principal.label });
+    let k = 0;
+    return results.map((r, index) => {
+      const s = r ?? submitted[k++];
+      return s.ok ? { index, job: toFogJob(s.job, inputs[index].namespace), error: null } : { index, job: null, error: toSubmitError(s.error) };
+    });
   }
 
   @Mutation(() => FogJobType, { description: 'Cancels a queued or scheduled job at once, a running one by asking its agent' })
@@ -115,37 +84,52 @@ export class FogJobResolver {
     @Ctx() ctx: Context,
   ): Promise<FogJobConnection> {
     if (filter?.namespace != null) assertNamespace(ctx.principal, filter.namespace);
-    const page = await ctx.deps.fogJobs.list({ visible: inNamespaces(ctx.principal), namespace: filter?.namespace, status: filter?.status, nodeId: filter?.nodeId, first, after });
+    const page = await ctx.deps.fogJobs.list({ visible: inNamespaces(ctx.principal), namespace: filter?.namespace, status: filter?.status, tier: filter?.tier, nodeId: filter?.nodeId, first, after });
     const names = await Promise.all(page.nodes.map((j) => ctx.loaders.namespaceById.load(j.namespaceId)));
     return { nodes: page.nodes.map((j, i) => toFogJob(j, names[i]!.name)), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.nodes.at(-1)?.id ?? null } };
   }
 
+  @Query(() => [FogTierQueue], { description: 'Fog jobs per tier (Platinum first) by status, of the visible namespaces or one; with when the longest-waiting queued job came' })
+  async fogQueueSummary(@Arg('namespace', () => String, { nullable: true }) namespace: string | null, @Ctx() ctx: Context): Promise<FogTierQueue[]> {
+    if (namespace != null) assertNamespace(ctx.principal, namespace);
+    return toTierQueues(await ctx.deps.fogJobs.queueSummary(inNamespaces(ctx.principal), namespace));
+  }
+
   @Mutation(() => FogJobExecution, { description: 'Agent: claims an assignment (SCHEDULED → RUNNING) with its token and gets what to run; CONFLICT when stale' })
-  async startFogJob(@Arg('jobId', () => ID) jobId: string, @Arg('nodeId', () => ID) nodeId: string, @Arg('token') token: string, @Ctx() ctx: Context): Promise<FogJobExecution> {
+  async startFogJob(
+    @Arg('jobId', () => ID) jobId: string,
+    @Arg('nodeId', () => ID) nodeId: string,
+    @Arg('token') token: string,
+    @Arg('cachedModules', () => [String], { nullable: true, description: 'sha256s of WASI modules the agent holds: the module is sent only when it is not one of them' }) cachedModules: string[] | null,
+    @Ctx() ctx: Context,
+  ): Promise<FogJobExecution> {
     await assertAgentOf(ctx, nodeId);
-    return (await ctx.deps.fogJobs.start(jobId, nodeId, token)).execution as FogJobExecution;
+    return (await ctx.deps.fogJobs.start(jobId, nodeId, token, (cachedModules ?? []).slice(0, 256))) as FogJobExecution;
   }
 
   @Mutation(() => Boolean, { description: 'Agent: log increments of a running job; answers true when its cancellation was requested' })
   async reportFogJobProgress(
-    @Arg('jobId', () => ID) jobId: string, @Arg('token') token: string, @Arg('logs', () => [FogLogChunkInput]) logs: FogLogChunkInput[], @Ctx() ctx: Context,
+    @Arg('jobId', () => ID) jobId: string, @Arg('token') token: string, @Arg('logs', () => [FogLogChunkInput]) logs: FogLogChunkInput[],
+    @Arg('nodeId', () => ID, { nullable: true, description: NODE_ARG }) nodeId: string | null, @Ctx() ctx: Context,
   ): Promise<boolean> {
-    await assertAgentOfJob(ctx, jobId);
-    return (await ctx.deps.fogJobs.progress(jobId, token, logs)).cancelRequested;
+    await assertAgentOfReport(ctx, jobId, nodeId);
+    return (await ctx.deps.fogJobs.progress(jobId, token, logs, nodeId)).cancelRequested;
   }
 
   @Mutation(() => FogJobType, { description: "Agent: the final report (once per assignment; a stale agent's report is CONFLICT)" })
   async completeFogJob(@Arg('input') input: CompleteFogJobInput, @Ctx() ctx: Context): Promise<FogJobType> {
-    await assertAgentOfJob(ctx, input.jobId);
+    await assertAgentOfReport(ctx, input.jobId, input.nodeId ?? null);
     const job = await ctx.deps.fogJobs.complete({ ...input, status: input.status as 'SUCCEEDED', timings: input.timings ? { ...input.timings } : null });
-    return toFogJob(job, (await ctx.loaders.namespaceById.load(job.namespaceId))!.name);
+    return toFogJob(job, await ctx.deps.fogJobs.namespaceName(job.namespaceId));
   }
 
-  @Mutation(() => FogJobType, { description: 'Agent: hands an assignment back (shutting down); the job is queued again without using an attempt' })
-  async releaseFogJob(@Arg('jobId', () => ID) jobId: string, @Arg('token') token: string, @Ctx() ctx: Context): Promise<FogJobType> {
-    await assertAgentOfJob(ctx, jobId);
-    const job = await ctx.deps.fogJobs.release(jobId, token, 'handed back by its node (shutting down)');
-    return toFogJob(job, (await ctx.loaders.namespaceById.load(job.namespaceId))!.name);
+  @Mutation(() => FogJobType, { description: 'Agent: hands an assignment back (shutting down, draining); the job is queued again without using an attempt' })
+  async releaseFogJob(
+    @Arg('jobId', () => ID) jobId: string, @Arg('token') token: string, @Arg('nodeId', () => ID, { nullable: true, description: NODE_ARG }) nodeId: string | null, @Ctx() ctx: Context,
+  ): Promise<FogJobType> {
+    await assertAgentOfReport(ctx, jobId, nodeId);
+    const job = await ctx.deps.fogJobs.release(jobId, token, 'handed back by its node (shutting down or draining)', nodeId);
+    return toFogJob(job, await ctx.deps.fogJobs.namespaceName(job.namespaceId));
   }
 
   @Mutation(() => FogCommandTemplateType, { description: 'ADMIN only: a program fog jobs may run (runtime COMMAND), with one pattern per argument' })

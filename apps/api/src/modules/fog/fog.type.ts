@@ -22,6 +22,13 @@ export class FogNodeUtilisation {
   @Field(() => Int, { nullable: true }) runningJobs!: number | null;
 }
 
+@ObjectType({ description: 'CPU cores, memory (MB) and GPUs' })
+export class FogResources {
+  @Field(() => Float) cpuCores!: number;
+  @Field(() => Int) memoryMb!: number;
+  @Field(() => Float) gpus!: number;
+}
+
 @ObjectType('FogNode', { description: 'A machine running the fog agent' })
 export class FogNodeType {
   @Field(() => ID) id!: string;
@@ -41,6 +48,10 @@ export class FogNodeType {
   @Field(() => Int, { description: 'Whole heartbeat intervals missed so far' }) missedHeartbeats!: number;
   @Field(() => Int, { description: 'How often the agent must heartbeat, ms' }) heartbeatIntervalMs!: number;
   @Field(() => FogNodeUtilisation, { nullable: true }) utilisation!: FogNodeUtilisation | null;
+  @Field(() => FogResources, { description: 'Held by the fog jobs scheduled on or running on it now' }) allocated!: FogResources;
+  @Field(() => Int, { description: 'Fog jobs scheduled on or running on it now' }) activeJobs!: number;
+  @Field({ description: 'Draining: drainFogNode was called (until uncordoned), or its agent is shutting down' }) draining!: boolean;
+  @Field({ description: 'Draining and no fog job is scheduled on or running on it: safe to stop' }) drained!: boolean;
   @Field() createdAt!: Date;
 }
 
@@ -48,6 +59,7 @@ export class FogNodeType {
 export class FogHeartbeatResult {
   @Field(() => FogNodeType) node!: FogNodeType;
   @Field(() => [ID], { description: 'Running jobs of this node whose cancellation was requested: stop them and report CANCELLED' }) cancelJobIds!: string[];
+  @Field({ description: 'The node is being drained: take no new assignments, hand back those waiting (releaseFogJob), let running jobs finish' }) drain!: boolean;
 }
 
 @ObjectType({ description: 'Where the time went, ms: queue wait (queued → scheduled), allocation (scheduled → running on the agent), then the sandbox: startup, run, cleanup' })
@@ -103,6 +115,34 @@ export class FogJobConnection {
   @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
+@ObjectType({ description: 'Why one item of submitFogJobs was refused' })
+export class FogSubmitError {
+  @Field({ description: 'BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, PAYLOAD_TOO_LARGE, …' }) code!: string;
+  @Field() message!: string;
+  @Field(() => String, { nullable: true }) field!: string | null;
+  @Field(() => String, { nullable: true, description: 'Admission: the resource no node has enough of (gpus, cpuCores, memoryMb, runtime, nodes)' }) resource!: string | null;
+}
+
+@ObjectType({ description: 'One item of submitFogJobs: the queued job or why it was refused' })
+export class FogJobSubmission {
+  @Field(() => Int, { description: 'Position in the inputs' }) index!: number;
+  @Field(() => FogJobType, { nullable: true }) job!: FogJobType | null;
+  @Field(() => FogSubmitError, { nullable: true }) error!: FogSubmitError | null;
+}
+
+@ObjectType({ description: 'Fog jobs of one tier by status' })
+export class FogTierQueue {
+  @Field(() => FogTier) tier!: FogTier;
+  @Field(() => Int) queued!: number;
+  @Field(() => Int) scheduled!: number;
+  @Field(() => Int) running!: number;
+  @Field(() => Int) succeeded!: number;
+  @Field(() => Int) failed!: number;
+  @Field(() => Int) cancelled!: number;
+  @Field(() => Int) timedOut!: number;
+  @Field(() => Date, { nullable: true, description: 'When the longest-waiting queued job was queued' }) oldestQueuedAt!: Date | null;
+}
+
 @ObjectType()
 export class FogEnvVar {
   @Field() name!: string;
@@ -114,7 +154,8 @@ export class FogJobExecution {
   @Field(() => ID) jobId!: string;
   @Field(() => Int) attempt!: number;
   @Field(() => FogRuntime) runtime!: FogRuntime;
-  @Field(() => String, { nullable: true }) moduleBase64!: string | null;
+  @Field(() => String, { nullable: true, description: 'WASI: the module’s sha256' }) moduleSha256!: string | null;
+  @Field(() => String, { nullable: true, description: 'WASI: the module, unless the claim named its sha256 in cachedModules' }) moduleBase64!: string | null;
   @Field(() => [String], { nullable: true }) command!: string[] | null;
   @Field(() => [String], { nullable: true }) argPatterns!: string[] | null;
   @Field(() => [String]) args!: string[];

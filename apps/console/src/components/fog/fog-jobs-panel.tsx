@@ -1,13 +1,13 @@
 'use client';
 /**
  * The namespace's fog jobs, newest first, a page at a time (`fogJobs(filter, first, after)`),
- * narrowed by status and node (kept in the URL). While a listed job is active, the rows
+ * narrowed by status, tier and node (kept in the URL). While a listed job is active, the rows
  * already loaded are re-read every POLL_MS.
  */
 import { useEffect } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import type { FogJobStatus, FogJobsQuery } from '@/gql/graphql';
+import type { FogJobStatus, FogJobsQuery, FogTier } from '@/gql/graphql';
 import { ListBody, ListError, LoadMore } from '@/components/ui/list-states';
 import { FilterSelect, RefreshButton } from '@/components/ui/toolbar';
 import { useCursorList } from '@/components/ui/use-cursor-list';
@@ -15,7 +15,7 @@ import { useNow } from '@/components/ui/use-now';
 import { formatAgo, formatDateTime, formatDurationMs, titleCase } from '@/lib/format';
 import { FogJobStatusBadge, TierChip } from './fog-badges';
 import { fogHref, fogJobHref } from './fog-links';
-import { isActiveJob, JOB_STATUSES, POLL_MS } from './fog-model';
+import { isActiveJob, JOB_STATUSES, POLL_MS, TIERS } from './fog-model';
 import type { FogNodeRow } from './fog-nodes-panel';
 import { fogJobsQuery } from './fog.operations';
 
@@ -25,6 +25,7 @@ const MAX_REFRESH_ROWS = 200;
 type FogJobRow = FogJobsQuery['fogJobs']['nodes'][number];
 
 const STATUS_OPTIONS = JOB_STATUSES.map((s) => ({ value: s, label: titleCase(s.replace('_', ' ')) }));
+const TIER_OPTIONS = [...TIERS].reverse().map((t) => ({ value: t, label: titleCase(t) }));
 
 /** Queue wait and run time so far: the API's once known, else counted from the timestamps. */
 function waitMs(j: FogJobRow, now: number): number | null {
@@ -39,11 +40,13 @@ function runMs(j: FogJobRow, now: number): number | null {
 export function FogJobsPanel({
   namespace,
   status,
+  tier,
   nodeId,
   nodes,
 }: {
   namespace: string;
   status: FogJobStatus | null;
+  tier: FogTier | null;
   nodeId: string | null;
   nodes: FogNodeRow[];
 }) {
@@ -51,7 +54,7 @@ export function FogJobsPanel({
   const now = useNow(1000);
   const { list, refresh, loadMore, reloadShown } = useCursorList({
     query: fogJobsQuery,
-    variables: { filter: { namespace, status, nodeId } },
+    variables: { filter: { namespace, status, tier, nodeId } },
     select: (data) => data.fogJobs,
     pageSize: JOBS_PAGE_SIZE,
   });
@@ -66,8 +69,8 @@ export function FogJobsPanel({
   const nodeNames = new Map(nodes.map((n) => [n.id, n.name]));
   const nodeOptions = nodes.map((n) => ({ value: n.id, label: n.name }));
   if (nodeId && !nodeNames.has(nodeId)) nodeOptions.unshift({ value: nodeId, label: nodeId.slice(0, 8) });
-  const go = (view: { status?: FogJobStatus | null; node?: string | null }) =>
-    router.replace(fogHref({ namespace, status, node: nodeId, ...view }), { scroll: false });
+  const go = (view: { status?: FogJobStatus | null; tier?: FogTier | null; node?: string | null }) =>
+    router.replace(fogHref({ namespace, status, tier, node: nodeId, ...view }), { scroll: false });
 
   return (
     <section className="card table-card" data-testid="fog-jobs" aria-labelledby="fog-jobs-title">
@@ -89,6 +92,14 @@ export function FogJobsPanel({
             onChange={(v) => go({ status: (v || null) as FogJobStatus | null })}
             testId="fog-jobs-filter-status"
           />
+          <FilterSelect
+            label="Tier"
+            allLabel="All tiers"
+            value={tier ?? ''}
+            options={TIER_OPTIONS}
+            onChange={(v) => go({ tier: (v || null) as FogTier | null })}
+            testId="fog-jobs-filter-tier"
+          />
           <FilterSelect label="Node" allLabel="All nodes" value={nodeId ?? ''} options={nodeOptions} onChange={(v) => go({ node: v || null })} testId="fog-jobs-filter-node" />
           <RefreshButton onClick={refresh} testId="fog-jobs-refresh" />
         </div>
@@ -98,7 +109,7 @@ export function FogJobsPanel({
         list={list}
         empty={
           <div className="empty" data-testid="fog-jobs-empty">
-            {status || nodeId ? 'No jobs match these filters.' : 'No fog jobs yet: submit one below.'}
+            {status || tier || nodeId ? 'No jobs match these filters.' : 'No fog jobs yet: submit one below.'}
           </div>
         }
       >

@@ -1,6 +1,6 @@
 /**
  * Pure helpers of the Fog page: the tier and status vocabularies and their tones, queue
- * counts per tier, resources reserved per node, live log merging, money and base64.
+ * counts per tier, live log merging, money and base64.
  */
 import type { FogJobStatus, FogNodeStatus, FogTier } from '@/gql/graphql';
 import type { Tone } from '@/components/ui/status-badge';
@@ -28,31 +28,28 @@ export function nodeTone(status: FogNodeStatus): Tone {
 
 export type TierCounts = Record<FogTier, Record<FogJobStatus, number>>;
 
-/** Jobs per tier and status. */
-export function countByTier(jobs: readonly { tier: FogTier; status: FogJobStatus }[]): TierCounts {
+/** One tier's row of `fogQueueSummary`. */
+export interface TierQueueRow {
+  tier: FogTier;
+  queued: number;
+  scheduled: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  timedOut: number;
+  oldestQueuedAt?: string | null;
+}
+
+const STATUS_FIELD: Record<FogJobStatus, Exclude<keyof TierQueueRow, 'tier' | 'oldestQueuedAt'>> = {
+  QUEUED: 'queued', SCHEDULED: 'scheduled', RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', CANCELLED: 'cancelled', TIMED_OUT: 'timedOut',
+};
+
+/** The API's per-tier counts as a tier × status table (0 where a tier is missing). */
+export function countByTier(rows: readonly TierQueueRow[]): TierCounts {
   const counts = Object.fromEntries(TIERS.map((t) => [t, Object.fromEntries(JOB_STATUSES.map((s) => [s, 0]))])) as TierCounts;
-  for (const j of jobs) counts[j.tier][j.status] += 1;
+  for (const r of rows) for (const s of JOB_STATUSES) counts[r.tier][s] = r[STATUS_FIELD[s]];
   return counts;
-}
-
-export interface Reserved {
-  cpuCores: number;
-  memoryMb: number;
-  gpus: number;
-  jobs: number;
-}
-
-/** What the scheduler has placed on each node: the resources of its SCHEDULED and RUNNING jobs. */
-export function reservedByNode(
-  jobs: readonly { nodeId?: string | null; status: FogJobStatus; cpuCores: number; memoryMb: number; gpus: number }[],
-): Map<string, Reserved> {
-  const out = new Map<string, Reserved>();
-  for (const j of jobs) {
-    if (!j.nodeId || (j.status !== 'SCHEDULED' && j.status !== 'RUNNING')) continue;
-    const r = out.get(j.nodeId) ?? { cpuCores: 0, memoryMb: 0, gpus: 0, jobs: 0 };
-    out.set(j.nodeId, { cpuCores: r.cpuCores + j.cpuCores, memoryMb: r.memoryMb + j.memoryMb, gpus: r.gpus + j.gpus, jobs: r.jobs + 1 });
-  }
-  return out;
 }
 
 /**

@@ -1,9 +1,10 @@
 'use client';
 /**
  * The namespace's fog nodes, re-read by the overview every POLL_MS: status from heartbeats,
- * cordon, capacity against what the scheduler reserved (SCHEDULED + RUNNING jobs) and the
- * agent's measured CPU and memory use, runtimes, region, pool, last heartbeat. Cordon and
- * uncordon act at once; drain (cordon and let running jobs finish) asks first.
+ * cordon and drain, capacity against what its scheduled and running jobs hold (the API's
+ * `allocated`) and the agent's measured CPU and memory use, runtimes, region, pool, last
+ * heartbeat. Cordon and uncordon act at once; drain (no new jobs, waiting assignments handed
+ * back, running jobs finish, then the node shows drained) asks first.
  */
 import { useState } from 'react';
 import { useMutation } from 'urql';
@@ -16,23 +17,19 @@ import { useNow } from '@/components/ui/use-now';
 import { apiError, type ApiErrorInfo } from '@/lib/errors';
 import { formatAgo, formatDateTime } from '@/lib/format';
 import { FogNodeStatusBadge } from './fog-badges';
-import { formatPercent, POLL_MS, type Reserved } from './fog-model';
+import { formatPercent, POLL_MS } from './fog-model';
 import { cordonFogNodeMutation, drainFogNodeMutation } from './fog.operations';
 
 export type FogNodeRow = FogNodesQuery['fogNodes'][number];
 
-const NONE: Reserved = { cpuCores: 0, memoryMb: 0, gpus: 0, jobs: 0 };
-
 export function FogNodesPanel({
   nodes,
   error,
-  reserved,
   onChanged,
   onShowJobs,
 }: {
   nodes: FogNodeRow[] | null;
   error: string | null;
-  reserved: Map<string, Reserved>;
   onChanged: () => void;
   onShowJobs: (nodeId: string) => void;
 }) {
@@ -54,7 +51,7 @@ export function FogNodesPanel({
     <Section
       testId="fog-nodes"
       title="Nodes"
-      sub={`Machines running the fog agent; re-read every ${POLL_MS / 1000} s. Reserved is what the scheduler placed on a node; measured is the agent's last heartbeat.`}
+      sub={`Machines running the fog agent; re-read every ${POLL_MS / 1000} s. Reserved is what the scheduled and running jobs on a node hold; measured is the agent's last heartbeat.`}
       aside={
         <span className="muted" data-testid="fog-nodes-count" data-value={nodes?.length ?? ''} data-online={online}>
           {nodes ? `${nodes.length} ${nodes.length === 1 ? 'node' : 'nodes'} · ${online} online` : 'Loading…'}
@@ -80,7 +77,8 @@ export function FogNodesPanel({
           }
           testIdPrefix="fog-node-drain"
         >
-          It gets no new jobs and shows DRAINING; jobs running on it finish. Uncordon to take it back.
+          It gets no new jobs and shows DRAINING: its agent hands back the jobs still waiting for it and lets the running ones
+          finish, then the node shows drained (safe to stop). Uncordon to take it back.
         </ConfirmBar>
       ) : null}
       <div className="card table-card">
@@ -110,16 +108,33 @@ export function FogNodesPanel({
               </thead>
               <tbody>
                 {nodes.map((n) => {
-                  const r = reserved.get(n.id) ?? NONE;
+                  const r = n.allocated;
                   return (
-                    <tr key={n.id} data-testid="fog-node-row" data-id={n.id} data-name={n.name} data-status={n.status} data-cordoned={n.cordoned}>
+                    <tr
+                      key={n.id}
+                      data-testid="fog-node-row"
+                      data-id={n.id}
+                      data-name={n.name}
+                      data-status={n.status}
+                      data-cordoned={n.cordoned}
+                      data-draining={n.draining}
+                      data-drained={n.drained}
+                    >
                       <td className="cell-details">
                         <span className="cell-title" data-testid="fog-node-name">{n.name}</span>
                         <div className="muted small cell-sub mono" title={n.id}>{n.id.slice(0, 8)}</div>
                       </td>
                       <td>
                         <FogNodeStatusBadge status={n.status} testId="fog-node-status" />
-                        {n.cordoned ? <span className="chip" data-testid="fog-node-cordoned"> cordoned</span> : null}
+                        {n.drained ? (
+                          <span className="chip" data-testid="fog-node-drained" title="Nothing scheduled or running on it: safe to stop">
+                            drained
+                          </span>
+                        ) : n.draining && n.cordoned ? (
+                          <span className="chip" data-testid="fog-node-draining">draining</span>
+                        ) : n.cordoned ? (
+                          <span className="chip" data-testid="fog-node-cordoned"> cordoned</span>
+                        ) : null}
                       </td>
                       <td>
                         <UsageMeter used={r.cpuCores} limit={n.cpuCores} unit="cores reserved" testId="fog-node-cpu" />
@@ -143,9 +158,9 @@ export function FogNodesPanel({
                           <span className="muted" data-testid="fog-node-gpus" data-value={0} data-limit={0}>none</span>
                         )}
                       </td>
-                      <td className="num" data-testid="fog-node-jobs" data-value={n.utilisation?.runningJobs ?? ''} data-reserved={r.jobs}>
+                      <td className="num" data-testid="fog-node-jobs" data-value={n.utilisation?.runningJobs ?? ''} data-reserved={n.activeJobs}>
                         <button type="button" className="button button--link" onClick={() => onShowJobs(n.id)} data-testid="fog-node-show-jobs">
-                          {n.utilisation?.runningJobs ?? r.jobs} running
+                          {n.activeJobs} active
                         </button>
                       </td>
                       <td data-testid="fog-node-runtimes" data-value={n.runtimes.join(',')}>

@@ -1,11 +1,13 @@
 /**
- * The queue by tier: how many of the namespace's newest jobs are in each status per tier
- * (Bronze queue-based, Silver priority, Gold dedicated, Platinum on demand). A count filters
- * the job list by its status.
+ * The queue by tier: how many of the namespace's jobs are in each status per tier (Bronze
+ * queue-based, Silver priority, Gold dedicated, Platinum on demand), counted by the API
+ * (`fogQueueSummary`), with how long the oldest queued job of each tier has waited. A count
+ * filters the job list by its tier and status.
  */
-import type { FogJobStatus } from '@/gql/graphql';
+import type { FogJobStatus, FogTier } from '@/gql/graphql';
 import { Section } from '@/components/ui/section';
-import { titleCase } from '@/lib/format';
+import { useNow } from '@/components/ui/use-now';
+import { formatDurationMs, titleCase } from '@/lib/format';
 import { TierChip } from './fog-badges';
 import { JOB_STATUSES, TIERS, type TierCounts } from './fog-model';
 
@@ -13,25 +15,25 @@ const TIER_HINTS = { BRONZE: 'FIFO queue', SILVER: 'by priority', GOLD: 'dedicat
 
 export function FogQueueSummary({
   counts,
-  loaded,
-  truncated,
+  oldestQueuedAt,
   error,
   onFilter,
 }: {
-  counts: TierCounts;
-  /** Jobs counted (null while loading). */
-  loaded: number | null;
-  /** More jobs exist than were counted. */
-  truncated: boolean;
+  /** null while loading. */
+  counts: TierCounts | null;
+  /** Per tier, when its longest-waiting queued job was queued. */
+  oldestQueuedAt: Partial<Record<FogTier, string | null>>;
   error: string | null;
-  onFilter: (status: FogJobStatus) => void;
+  onFilter: (tier: FogTier, status: FogJobStatus) => void;
 }) {
+  const now = useNow(1000);
+  const total = counts ? TIERS.reduce((n, t) => n + JOB_STATUSES.reduce((m, s) => m + counts[t][s], 0), 0) : null;
   return (
     <Section
       testId="fog-queue"
       title="Queue by tier"
-      sub={truncated ? `Jobs per status, over the newest ${loaded} jobs of the namespace.` : 'Jobs per status and tier in this namespace.'}
-      aside={<span className="muted" data-testid="fog-queue-loaded" data-value={loaded ?? ''} data-truncated={truncated}>{loaded == null ? 'Loading…' : `${loaded} jobs`}</span>}
+      sub="Jobs per status and tier in this namespace; the oldest queued job's wait per tier (guide: queue wait under 30 s)."
+      aside={<span className="muted" data-testid="fog-queue-loaded" data-value={total ?? ''}>{total == null ? 'Loading…' : `${total} jobs`}</span>}
     >
       {error ? (
         <div className="callout callout--error" role="alert" data-testid="fog-queue-error">
@@ -47,6 +49,7 @@ export function FogQueueSummary({
                 {JOB_STATUSES.map((s) => (
                   <th key={s} className="num">{titleCase(s.replace('_', ' '))}</th>
                 ))}
+                <th className="num">Oldest waiting</th>
               </tr>
             </thead>
             <tbody>
@@ -56,19 +59,28 @@ export function FogQueueSummary({
                     <TierChip tier={tier} /> <span className="muted small">{TIER_HINTS[tier]}</span>
                   </td>
                   {JOB_STATUSES.map((s) => {
-                    const n = counts[tier][s];
+                    const n = counts?.[tier][s] ?? 0;
                     return (
-                      <td key={s} className="num" data-testid={`fog-queue-${tier}-${s}`} data-value={n}>
+                      <td key={s} className="num" data-testid={`fog-queue-${tier}-${s}`} data-value={counts ? n : ''}>
                         {n > 0 ? (
-                          <button type="button" className="button button--link" onClick={() => onFilter(s)}>
+                          <button type="button" className="button button--link" onClick={() => onFilter(tier, s)}>
                             {n}
                           </button>
                         ) : (
-                          <span className="muted">0</span>
+                          <span className="muted">{counts ? 0 : '…'}</span>
                         )}
                       </td>
                     );
                   })}
+                  {(() => {
+                    const oldest = oldestQueuedAt[tier];
+                    const waited = oldest ? Math.max(0, now - Date.parse(oldest)) : null;
+                    return (
+                      <td className="num mono" data-testid={`fog-queue-${tier}-oldest`} data-value={waited ?? ''}>
+                        {waited == null ? <span className="muted">—</span> : formatDurationMs(waited)}
+                      </td>
+                    );
+                  })()}
                 </tr>
               ))}
             </tbody>

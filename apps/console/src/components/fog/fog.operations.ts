@@ -33,6 +33,14 @@ export const fogNodesQuery = graphql(`
         memoryPercent
         runningJobs
       }
+      allocated {
+        cpuCores
+        memoryMb
+        gpus
+      }
+      activeJobs
+      draining
+      drained
     }
   }
 `);
@@ -53,27 +61,25 @@ export const drainFogNodeMutation = graphql(`
       id
       status
       cordoned
+      draining
+      drained
     }
   }
 `);
 
-/** The queue summary: the newest jobs' tier, status and reserved resources (counts and per-node reservations). */
-export const fogQueueQuery = graphql(`
-  query FogQueue($namespace: String, $first: Int!) {
-    fogJobs(filter: { namespace: $namespace }, first: $first) {
-      nodes {
-        id
-        tier
-        status
-        nodeId
-        cpuCores
-        memoryMb
-        gpus
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+/** The queue by tier: every job of the namespace counted per tier and status by the API. */
+export const fogQueueSummaryQuery = graphql(`
+  query FogQueueSummary($namespace: String) {
+    fogQueueSummary(namespace: $namespace) {
+      tier
+      queued
+      scheduled
+      running
+      succeeded
+      failed
+      cancelled
+      timedOut
+      oldestQueuedAt
     }
   }
 `);
