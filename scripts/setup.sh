@@ -19,6 +19,9 @@ fi
 
 bash scripts/services.sh
 bash scripts/datasets.sh
+# promtool for the deploy checks (extracted from Debian's prometheus package, not installed).
+promtool=$(bash scripts/ensure-promtool.sh)
+echo "promtool: $promtool ready"
 
 # Prisma client: regenerated when the schema changed (generate never runs the engine binary
 # it insists on locating, so any existing file satisfies it).

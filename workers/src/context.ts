@@ -5,6 +5,7 @@ import type { Logger } from '@aivillage/log';
 import type { Registry } from '@aivillage/metrics';
 import type { MeshSimulationRunner } from '@aivillage/p2p/worker';
 import type { FogSchedulerService } from '@aivillage/fog';
+import type { AlertService } from '@aivillage/observability/server';
 import type { PhaseRunner } from '@aivillage/forge/worker';
 import type { IngestionRunner } from '@aivillage/knowledge/worker';
 import type { InferenceWorkerService } from '@aivillage/models/runtime';
@@ -27,6 +28,8 @@ export interface WorkerContext {
   mesh(): MeshSimulationRunner;
   /** Knowledge ingestion (libs/knowledge); one per process, its embedder created on the first job. */
   knowledge(): IngestionRunner;
+  /** Alerts of the detectors (stored, published, sent to the webhook); one per process. */
+  alerts(): AlertService;
   /** The fog scheduling pass (libs/fog); one per process. */
   fogScheduler(): FogSchedulerService;
 }

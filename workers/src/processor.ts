@@ -12,8 +12,24 @@ export type JobHandlers<Q extends QueueName> = {
   [N in JobName<Q>]: (payload: JobPayload<Q, N>, job: Job, ctx: WorkerContext) => Promise<unknown>;
 };
 
-export function createProcessor<Q extends QueueName>(queue: Q, handlers: JobHandlers<Q>, ctx: WorkerContext) {
+/**
+ * How long `job` waited in its queue before this worker took it: from when it became runnable
+ * (added, or its delay ran out) to processedOn, which BullMQ sets as the job moves to active.
+ * The delay is read from `opts.delay`: BullMQ zeroes `job.delay` when it promotes the job.
+ * Only first attempts are measured (see createProcessor): a retry's wait is its backoff.
+ */
+export function queueWaitMs(job: Pick<Job, 'timestamp' | 'processedOn' | 'opts'>, now = Date.now()): number {
+  return Math.max(0, (job.processedOn ?? now) - job.timestamp - (job.opts?.delay ?? 0));
+}
+
+export function createProcessor<Q extends QueueName>(
+  queue: Q,
+  handlers: JobHandlers<Q>,
+  ctx: WorkerContext,
+  onTaken?: (waitMs: number) => void,
+) {
   return async (job: Job): Promise<unknown> => {
+    if (job.attemptsMade === 0) onTaken?.(queueWaitMs(job));
     const handler = (handlers as Record<string, JobHandlers<Q>[JobName<Q>] | undefined>)[job.name];
     if (!handler) throw new UnrecoverableError(`Queue ${queue} has no handler for job ${job.name}`);
     let payload: JobPayload<Q, JobName<Q>>;

@@ -35,6 +35,10 @@ export const registrations = {
     schedules: [
       { id: 'rollup-system-metrics', everyMs: 60_000, job: 'rollup-system-metrics' },
       { id: 'sweep-peers', everyMs: (config) => Math.max(1000, Math.round(config.P2P_PEER_TIMEOUT_MS / 3)), job: 'sweep-peers' },
+      { id: 'detect-anomalies', everyMs: (config) => config.OBSERVABILITY_DETECT_INTERVAL_MS, job: 'detect-anomalies' },
+      { id: 'prune-metric-samples', everyMs: 3600_000, job: 'prune-metric-samples' },
+      // Completed hours are rolled up within minutes; reports read the newest hours raw meanwhile.
+      { id: 'rollup-metric-samples', everyMs: 300_000, job: 'rollup-metric-samples' },
     ],
   },
   p2p: {

@@ -94,8 +94,8 @@ describe('worker runtime', () => {
     await assert.rejects(queues.add('maintenance', 'rollup-system-metrics', { until: 'soon' } as never), /datetime|Invalid/i);
   });
 
-  test('the rollup and the peer sweep run on repeatable schedules registered once however many workers start', async () => {
+  test('the rollup, the peer sweep and the observability jobs run on repeatable schedules registered once however many workers start', async () => {
     const schedulers = await queues.get('maintenance').getJobSchedulers();
-    assert.deepEqual(schedulers.map((s) => s.key ?? s.id).sort(), ['rollup-system-metrics', 'sweep-peers']);
+    assert.deepEqual(schedulers.map((s) => s.key ?? s.id).sort(), ['detect-anomalies', 'prune-metric-samples', 'rollup-metric-samples', 'rollup-system-metrics', 'sweep-peers']);
   });
 });

@@ -22,6 +22,7 @@ import { ArtifactStore, ModelRegistryService } from '@aivillage/models';
 import { publishTopic } from '@aivillage/pubsub';
 import { InferenceWorkerService } from '@aivillage/models/runtime';
 import { WorkerHeartbeat } from '@aivillage/platform';
+import { AlertService, createTrainingGauges, MetricSampler, ProfilingAgent, registerGpuGauge } from '@aivillage/observability/server';
 import type { Redis } from 'ioredis';
 import { bullPrefix, createRedis, isQueueName, QueueSet, queueNames, type QueueName } from '@aivillage/queues';
 import type { WorkerContext } from './context.js';
@@ -51,6 +52,11 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
   const queues = new QueueSet(redis, config.REDIS_PREFIX);
   const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const metrics = createRegistry('worker');
+  // training_loss / training_accuracy{phase}, set from the pipeline's metric points as they are written.
+  const trainingGauges = createTrainingGauges(metrics);
+  // This process's KPI series (memory, queue waits, GPU, training) into metric_samples.
+  const sampler = new MetricSampler({ prisma, registry: metrics, component: 'worker', instance: id, intervalMs: config.OBSERVABILITY_SAMPLE_INTERVAL_MS, log });
+  let alerts: AlertService | null = null;
   let inference: InferenceWorkerService | null = null;
   let training: PhaseRunner | null = null;
   let mesh: MeshSimulationRunner | null = null;
@@ -89,7 +95,10 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
         });
         training = new PhaseRunner({
           prisma, registry, store, log,
-          publish: (payload) => publishTopic(redis, config.REDIS_PREFIX, 'TRAINING_PROGRESS', payload),
+          publish: (payload) => {
+            if (payload.points) trainingGauges.record(payload.points);
+            return publishTopic(redis, config.REDIS_PREFIX, 'TRAINING_PROGRESS', payload);
+          },
           builtins: builtinExecutors(),
           command: new CommandExecutor({ commands: config.TRAINING_COMMANDS }),
         });
@@ -104,6 +113,14 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
       knowledge ??= createIngestionRunner(config, { prisma, redis, registry: metrics, embedder });
       return knowledge;
     },
+    alerts() {
+      alerts ??= new AlertService({
+        prisma, log,
+        publish: (payload) => publishTopic(redis, config.REDIS_PREFIX, 'ALERTS', payload),
+        webhook: config.OBSERVABILITY_ALERT_WEBHOOK_URL ? { url: config.OBSERVABILITY_ALERT_WEBHOOK_URL, timeoutMs: config.OBSERVABILITY_ALERT_WEBHOOK_TIMEOUT_MS } : null,
+      });
+      return alerts;
+    },
     fogScheduler() {
       fogScheduler ??= new FogSchedulerService({
         prisma, queues, redis, redisPrefix: config.REDIS_PREFIX, defaultGpuHourQuota: config.FOG_DEFAULT_GPU_HOUR_QUOTA,
@@ -114,9 +131,26 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
     },
   };
   const heartbeat = new WorkerHeartbeat(redis, config.REDIS_PREFIX, id, served, config.WORKER_HEARTBEAT_MS, () => metrics.getMetricsAsJSON());
+  // CPU profiles / heap snapshots of this process on request (captureCpuProfile with this worker's id);
+  // its control channel needs a connection of its own in subscriber mode.
+  const controlSubscriber = createRedis(config.REDIS_URL, { connectionName: 'workers-control' });
+  const profiling = new ProfilingAgent({
+    prisma, subscriber: controlSubscriber, redisPrefix: config.REDIS_PREFIX, instanceId: id, component: 'worker',
+    maxBytes: config.PROFILING_MAX_BYTES, retain: config.PROFILING_RETAIN, log,
+  });
   const workers: Worker[] = [];
   // Blocking connections, one per Worker (BullMQ does not close connections it was given).
   const connections: Redis[] = [];
+
+  // The guide's job-queue KPI (< 30 s average wait), per queue; zeroed at start so every
+  // served queue has series before its first job.
+  const queueWait = new Histogram({
+    name: 'aivillage_queue_wait_seconds',
+    help: 'Time a job waited in its BullMQ queue before a worker took it (from enqueue or the end of its delay), by queue',
+    labelNames: ['queue'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 1800],
+    registers: [metrics],
+  });
 
   return {
     id,
@@ -126,7 +160,8 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
         const registration = registrations[queue] as QueueRegistration<typeof queue>;
         const connection = createRedis(config.REDIS_URL, { connectionName: `worker:${queue}` });
         connections.push(connection);
-        const worker = new Worker(queue, createProcessor(queue, registration.handlers, ctx), {
+        queueWait.zero({ queue });
+        const worker = new Worker(queue, createProcessor(queue, registration.handlers, ctx, (ms) => queueWait.observe({ queue }, ms / 1000)), {
           connection,
           prefix: bullPrefix(config.REDIS_PREFIX),
           concurrency: registration.concurrency?.(config) ?? config.WORKER_CONCURRENCY,
@@ -147,16 +182,23 @@ export function createWorkerRuntime(config: WorkerConfig, overrides: { prisma?: 
         }
       }
       await Promise.all(workers.map((w) => w.waitUntilReady()));
+      // gpu_utilization_percent only where nvidia-smi answers: absent, not zero, without a GPU.
+      if (await registerGpuGauge(metrics)) log.info('GPU found: gpu_utilization_percent is reported');
+      await profiling.start(); // listening before the heartbeat makes this worker a target
       heartbeat.start((err) => log.warn({ err }, 'heartbeat failed'));
+      sampler.start();
       log.info({ id, queues: served }, 'workers started');
     },
     async stop() {
       await heartbeat.stop().catch(() => {});
+      await profiling.stop();
       // close() waits for active jobs to finish; stalled-job recovery covers a hard kill.
       await Promise.all(workers.map((w) => w.close()));
       await inference?.close();
+      await sampler.stop();
+      await alerts?.whenDelivered();
       await queues.close();
-      await Promise.allSettled([redis, ...connections].map((c) => c.quit()));
+      await Promise.allSettled([redis, controlSubscriber, ...connections].map((c) => c.quit()));
       if (!overrides.prisma) await prisma.$disconnect();
     },
   };

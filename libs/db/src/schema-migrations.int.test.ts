@@ -305,6 +305,51 @@ test('every model in schema.prisma can be written and read back through the Pris
         const read = await prisma.systemMetricRollup.findUniqueOrThrow({ where: { bucketStart: data.bucketStart } });
         assert.deepEqual({ ...read, createdAt: undefined }, { ...data, createdAt: undefined });
       },
+      MetricSample: async () => {
+        const created = await prisma.metricSample.create({
+          data: {
+            ts: new Date(), metric: 'http_request_duration_seconds', labels: { endpoint: '/graphql', operation: 'Q' }, component: 'api', instance: 'i-1',
+            kind: 'HISTOGRAM', value: 0.5, count: 3, bounds: [0.1, 1], buckets: [1, 2, 0],
+          },
+        });
+        assert.deepEqual(await prisma.metricSample.findUniqueOrThrow({ where: { id: created.id } }), created);
+      },
+      MetricSampleHourly: async () => {
+        const hour = new Date(Math.floor(Date.now() / 3600_000) * 3600_000);
+        const data = {
+          hour, metric: 'http_request_duration_seconds', labels: { endpoint: '/graphql' }, component: 'api', kind: 'HISTOGRAM' as const,
+          bounds: [0.1, 1], value: 0.5, count: 3, buckets: [1, 2, 0], samples: 2, minValue: 0.1, maxValue: 0.4,
+        };
+        const created = await prisma.metricSampleHourly.create({ data });
+        assert.deepEqual(await prisma.metricSampleHourly.findUniqueOrThrow({ where: { id: created.id } }), created);
+        await assert.rejects(prisma.metricSampleHourly.create({ data }), 'one row per hour and series');
+      },
+      MetricRollupHour: async () => {
+        const created = await prisma.metricRollupHour.create({ data: { hour: new Date(Math.floor(Date.now() / 3600_000) * 3600_000), rows: 12 } });
+        assert.deepEqual(await prisma.metricRollupHour.findUniqueOrThrow({ where: { hour: created.hour } }), created);
+      },
+      Alert: async () => {
+        const created = await prisma.alert.create({ data: { kind: 'REGRESSION', severity: 'WARNING', subject: 'Q', message: 'm', value: 120, threshold: 96, baseline: 80 } });
+        assert.deepEqual(await prisma.alert.findUniqueOrThrow({ where: { id: created.id } }), created);
+        await assert.rejects(
+          prisma.alert.create({ data: { kind: 'REGRESSION', severity: 'WARNING', subject: 'Q', message: 'again', value: 1, threshold: 1 } }),
+          'one unresolved alert per kind and subject',
+        );
+        await prisma.alert.update({ where: { id: created.id }, data: { status: 'RESOLVED' } });
+        await prisma.alert.create({ data: { kind: 'REGRESSION', severity: 'WARNING', subject: 'Q', message: 'new', value: 1, threshold: 1 } });
+      },
+      ProfileArtifact: async () => {
+        const created = await prisma.profileArtifact.create({ data: { kind: 'CPU', targetInstance: 'i-1', targetComponent: 'api', requestedBy: 'admin', seconds: 5 } });
+        assert.deepEqual(await prisma.profileArtifact.findUniqueOrThrow({ where: { id: created.id } }), created);
+        await assert.rejects(
+          prisma.profileArtifact.create({ data: { kind: 'HEAP', targetInstance: 'i-1', targetComponent: 'api', requestedBy: 'admin' } }),
+          'one PENDING/CAPTURING artifact per target',
+        );
+        const data = new Uint8Array([0x1f, 0x8b, 1, 2, 3]);
+        const ready = await prisma.profileArtifact.update({ where: { id: created.id }, data: { status: 'READY', data, sizeBytes: 10, sha256: 'a'.repeat(64), finishedAt: new Date() } });
+        assert.deepEqual(new Uint8Array(ready.data!), data);
+        await prisma.profileArtifact.create({ data: { kind: 'HEAP', targetInstance: 'i-1', targetComponent: 'api', requestedBy: 'admin' } });
+      },
     };
     assert.deepEqual(Object.keys(roundTrips).sort(), models);
     for (const model of Object.keys(roundTrips)) await roundTrips[model](); // in dependency order

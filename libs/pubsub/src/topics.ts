@@ -118,6 +118,30 @@ export interface KnowledgeIngestionPayload {
   error?: string | null;
 }
 
+/** An alert opened by a detector, or acknowledged / resolved (libs/observability). */
+export interface AlertEventPayload {
+  event: 'OPENED' | 'ACKNOWLEDGED' | 'RESOLVED';
+  alert: {
+    id: string;
+    kind: 'REGRESSION' | 'MEMORY_LEAK';
+    severity: 'WARNING' | 'CRITICAL';
+    subject: string;
+    message: string;
+    value: number;
+    threshold: number;
+    baseline: number | null;
+    status: 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+    occurrences: number;
+    /** ISO times. */
+    openedAt: string;
+    lastSeenAt: string;
+    acknowledgedAt: string | null;
+    acknowledgedBy: string | null;
+    resolvedAt: string | null;
+    resolvedBy: string | null;
+  };
+}
+
 export interface Topics {
   SYSTEM_METRICS: SystemMetricsPayload;
   TRAINING_PROGRESS: TrainingProgressPayload;
@@ -126,5 +150,6 @@ export interface Topics {
   PEER_EVENTS: PeerEventsPayload;
   KNOWLEDGE_INGESTION: KnowledgeIngestionPayload;
   FOG_JOB_UPDATES: FogJobUpdatePayload;
+  ALERTS: AlertEventPayload;
 }
 export type TopicName = keyof Topics;

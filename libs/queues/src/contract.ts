@@ -24,7 +24,7 @@ export const inferenceRequestSchema = z.object({
 });
 
 export const queueJobs = {
-  /** Housekeeping for the platform itself (metric rollups). */
+  /** Housekeeping for the platform itself (metric rollups, peer sweeps, observability). */
   maintenance: {
     'rollup-system-metrics': z.object({
       /** Roll up samples older than this ISO time; defaults to the start of the current minute. */
@@ -32,6 +32,12 @@ export const queueJobs = {
     }),
     /** Marks peers without a recent heartbeat OFFLINE and announces that they left. */
     'sweep-peers': z.object({}),
+    /** Runs the regression and memory-leak detectors over metric_samples (libs/observability) and raises or resolves alerts. */
+    'detect-anomalies': z.object({}),
+    /** Deletes metric_samples older than OBSERVABILITY_RETENTION_HOURS and roll-ups older than OBSERVABILITY_ROLLUP_RETENTION_DAYS. */
+    'prune-metric-samples': z.object({}),
+    /** Rolls every completed hour of metric_samples not rolled up yet into metric_samples_hourly. */
+    'rollup-metric-samples': z.object({}),
   },
   /**
    * Inference on the worker fleet (the design's GPU workers). One job carries every request
