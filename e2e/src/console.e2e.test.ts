@@ -14,8 +14,8 @@ import { poll } from './support/poll.js';
 import { startTraffic } from './support/traffic.js';
 
 const CHART_IDS = ['requests-per-second', 'p95-latency-ms', 'cpu-percent', 'rss-mb', 'event-loop-lag-ms', 'active-connections'];
-const ADMIN_NAV = ['Overview', 'Models', 'Training', 'Peers', 'Fog', 'API keys', 'Users', 'Audit log'];
-const ADMIN_NAV_HREFS = ['/', '/models', '/training', '/peers', '/fog', '/api-keys', '/users', '/audit'];
+const ADMIN_NAV = ['Overview', 'Models', 'Training', 'Peers', 'Fog', 'Knowledge', 'Capacity', 'SLO', 'API keys', 'Users', 'Audit log', 'Profiling'];
+const ADMIN_NAV_HREFS = ['/', '/models', '/training', '/peers', '/fog', '/knowledge', '/capacity', '/slo', '/api-keys', '/users', '/audit', '/profiling'];
 
 describe('console', () => {
   const session = setUpConsoleSession();
@@ -267,10 +267,11 @@ describe('console', () => {
       await page.getByTestId('admin-only').waitFor();
       assert.equal(await attr(page, 'whoami-role'), 'VIEWER');
       const { labels, hrefs } = await navLinks(page);
-      assert.deepEqual(labels, ['Overview', 'Models', 'Training', 'Peers', 'Fog', 'API keys']);
-      assert.deepEqual(hrefs, ['/', '/models', '/training', '/peers', '/fog', '/api-keys']);
+      assert.deepEqual(labels, ['Overview', 'Models', 'Training', 'Peers', 'Fog', 'Knowledge', 'Capacity', 'SLO', 'API keys']);
+      assert.deepEqual(hrefs, ['/', '/models', '/training', '/peers', '/fog', '/knowledge', '/capacity', '/slo', '/api-keys']);
       assert.equal(await page.getByTestId('nav-users').count(), 0);
       assert.equal(await page.getByTestId('nav-audit').count(), 0);
+      assert.equal(await page.getByTestId('nav-profiling').count(), 0);
 
       // An admin disables the viewer (from Node): the API ends the viewer's session, and the
       // console's next request (the Overview refreshes every 3 s) sends the viewer to sign in.

@@ -11,17 +11,23 @@ import { TrainingPhaseFieldsResolver, TrainingRunResolver } from './modules/trai
 import { MeshSimulationResolver, PeerLinkFieldsResolver, PeerResolver, PropagationSimulationFieldsResolver } from './modules/peers/peer.resolver.js';
 import { NamespaceResolver } from './modules/namespaces/namespace.resolver.js';
 import { KnowledgeResolver } from './modules/knowledge/knowledge.resolver.js';
+import { KnowledgeEntitiesResolver } from './modules/knowledge/knowledge-entities.resolver.js';
 import {
   ChunkFieldsResolver, DocumentFieldsResolver, KnowledgePathFieldsResolver, NeighborhoodNodeFieldsResolver, RelationFieldsResolver,
 } from './modules/knowledge/knowledge-fields.resolver.js';
 import { FogJobResolver, FogNodeResolver } from './modules/fog/fog.resolver.js';
 import { PlatformResolver } from './modules/platform/platform.resolver.js';
+import { CapacityResolver } from './modules/observability/capacity.resolver.js';
+import { SloResolver } from './modules/observability/slo.resolver.js';
+import { AlertResolver } from './modules/observability/alert.resolver.js';
+import { ProfilingResolver } from './modules/observability/profiling.resolver.js';
 
 export const resolvers = [
   PlatformResolver, NamespaceResolver, AccessResolver, ApiKeyFieldsResolver, ModelResolver, ModelVersionFieldsResolver, InferenceResolver,
   TrainingRunResolver, TrainingPhaseFieldsResolver, PeerResolver, PeerLinkFieldsResolver, MeshSimulationResolver, PropagationSimulationFieldsResolver,
   FogNodeResolver, FogJobResolver,
-  KnowledgeResolver, DocumentFieldsResolver, ChunkFieldsResolver, RelationFieldsResolver, NeighborhoodNodeFieldsResolver, KnowledgePathFieldsResolver,
+  KnowledgeResolver, KnowledgeEntitiesResolver, DocumentFieldsResolver, ChunkFieldsResolver, RelationFieldsResolver, NeighborhoodNodeFieldsResolver, KnowledgePathFieldsResolver,
+  CapacityResolver, SloResolver, AlertResolver, ProfilingResolver,
 ] as const;
 
 export function buildApiSchema(): Promise<GraphQLSchema> {

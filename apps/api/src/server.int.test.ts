@@ -181,6 +181,9 @@ describe('api behind a load balancer: two instances share one Redis', () => {
     await stopChild(stack.workers[0]);
     const notReady = await fetch(`${stack.apis[1].url}/readyz`);
     assert.equal(notReady.status, 503);
+    const selfReady = await fetch(`${stack.apis[1].url}/readyz?scope=self`);
+    assert.equal(selfReady.status, 200, 'this process still serves: Postgres and Redis answer');
+    assert.equal(((await selfReady.json()) as any).scope, 'self');
     const s = (await stack.gql(STATUS, undefined, { apiIndex: 1 })).body.data.platformStatus;
     assert.equal(s.healthy, false);
     assert.equal(s.queues[0].workers, 0);

@@ -18,9 +18,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/training', label: 'Training', key: 'training' },
   { href: '/peers', label: 'Peers', key: 'peers' },
   { href: '/fog', label: 'Fog', key: 'fog' },
+  { href: '/knowledge', label: 'Knowledge', key: 'knowledge' },
+  { href: '/capacity', label: 'Capacity', key: 'capacity' },
+  { href: '/slo', label: 'SLO', key: 'slo' },
   { href: '/api-keys', label: 'API keys', key: 'api-keys' },
   { href: '/users', label: 'Users', key: 'users', adminOnly: true },
   { href: '/audit', label: 'Audit log', key: 'audit', adminOnly: true },
+  { href: '/profiling', label: 'Profiling', key: 'profiling', adminOnly: true },
 ];
 
 export function navItemsFor(isAdmin: boolean): NavItem[] {
