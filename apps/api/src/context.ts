@@ -13,6 +13,7 @@ import type { MeshSimulationService, PeerRegistryService, PeerTelemetryService }
 import type { FogCostService, FogJobService, FogNodeService, FogTemplateService } from '@aivillage/fog';
 import type { DocumentService, KnowledgeGraphService, KnowledgeSearchService } from '@aivillage/knowledge/store';
 import type { PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
+import type { AlertService, ProfilingService, SloService } from '@aivillage/observability/server';
 import type { PlatformPubSub } from '@aivillage/pubsub';
 import type { QueueSet } from '@aivillage/queues';
 import type { Redis } from 'ioredis';
@@ -61,6 +62,12 @@ export interface AppDeps {
   knowledgeSearch: KnowledgeSearchService;
   /** The knowledge graph: explicit triples, neighbourhoods, paths. */
   knowledgeGraph: KnowledgeGraphService;
+  /** sloReport: the guide's KPIs measured over a window (libs/observability). */
+  slo: SloService;
+  /** Alerts raised by the detectors: list, acknowledge, resolve. */
+  alerts: AlertService;
+  /** CPU profiles and heap snapshots of live processes (platform admins; libs/observability). */
+  profiling: ProfilingService;
 }
 
 /** Mutable per-request facts the HTTP metrics middleware reads after the response. */

@@ -28,15 +28,20 @@ import { MeshSimulationService, P2PRates, PeerGraphCache, PeerGraphVersions, Pee
 import { FogCostService, FogJobService, FogNodeService, FogTemplateService, requestSchedulingPass } from '@aivillage/fog';
 import { ArtifactStore, InferenceClient, InferenceTargets, ModelRegistryService } from '@aivillage/models';
 import { liveWorkerMetrics, liveWorkers, PlatformStatusService, SystemMetricsService } from '@aivillage/platform';
+import { AlertService, MetricSampler, ProfilingAgent, ProfilingService, SloService } from '@aivillage/observability/server';
 import { createPlatformPubSub, type PeerEventPayload } from '@aivillage/pubsub';
 import { embedderConfigFrom, lazyEmbedder } from '@aivillage/knowledge';
-import { DocumentService, KnowledgeCache, KnowledgeGraphService, KnowledgeSearchService } from '@aivillage/knowledge/store';
+import {
+  DocumentService, GraphSnapshots, KnowledgeCache, KnowledgeGraphService, KnowledgeNamespaces, KnowledgeSearchService, poolOf,
+} from '@aivillage/knowledge/store';
 import { createRedis, QueueSet } from '@aivillage/queues';
 import { createContext, type AppDeps, type Context, type RequestInfo } from './context.js';
 import { authRoutes } from './http/auth-routes.js';
 import { bodyErrorHandler } from './http/body-errors.js';
 import { debugRoutes } from './http/debug-routes.js';
 import { modelUploadRoutes } from './http/model-upload.routes.js';
+import { profileRoutes } from './http/profiles.routes.js';
+import { liveProfilingTargets } from './modules/observability/profiling.targets.js';
 import { p2pRoutes } from './http/p2p.routes.js';
 import { responseCachePlugin } from './http/response-cache.plugin.js';
 import { requireAuth, sendError } from './http/edge-auth.js';
@@ -152,9 +157,26 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
     inference, inferenceTargets,
     training: new TrainingRunService({ prisma, queues, pubsub, commands: Object.keys(config.TRAINING_COMMANDS) }),
     ...createP2P(config, { prisma, redis, queues, pubsub, registry }),
-    ...createKnowledge(config, { prisma, redis, queues, pubsub, registry, storage }),
-    ...createFog(config, { prisma, redis, queues, pubsub, log }),
+    ...createKnowledge(config, { prisma, redis, queues, pubsub, registry, storage, log }),
+    ...createFog(config, { prisma, redis, queues, pubsub, log, registry }),
+    slo: new SloService({ prisma, sampleIntervalMs: config.OBSERVABILITY_SAMPLE_INTERVAL_MS }),
+    alerts: new AlertService({ prisma, publish: (p) => pubsub.publish('ALERTS', p), log }),
+    profiling: new ProfilingService({
+      prisma, redis, redisPrefix: config.REDIS_PREFIX, selfId: instanceId, timeoutMs: config.PROFILING_TIMEOUT_MS,
+      liveTargets: liveProfilingTargets({
+        redis, redisPrefix: config.REDIS_PREFIX, selfId: instanceId,
+        apiMaxAgeMs: config.METRICS_SAMPLE_MS * WORKER_HEARTBEAT_GRACE, workerMaxAgeMs: config.WORKER_HEARTBEAT_MS * WORKER_HEARTBEAT_GRACE,
+      }),
+    }),
   };
+  // This instance's KPI series into metric_samples (sloReport, detectors), every OBSERVABILITY_SAMPLE_INTERVAL_MS.
+  const sampler = new MetricSampler({ prisma, registry, component: 'api', instance: instanceId, intervalMs: config.OBSERVABILITY_SAMPLE_INTERVAL_MS, log });
+  // Captures CPU profiles / heap snapshots of this process when a profiling request addresses it.
+  const profilingAgent = new ProfilingAgent({
+    prisma, subscriber: controlSubscriber, redisPrefix: config.REDIS_PREFIX, instanceId, component: 'api',
+    maxBytes: config.PROFILING_MAX_BYTES, retain: config.PROFILING_RETAIN, log,
+  });
+  await profilingAgent.start();
   const allowedOrigins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   /** AUTH_DISABLED (benchmarks only, refused in production): everyone acts as this. */
   const openPrincipal: Principal | null = config.AUTH_DISABLED
@@ -258,10 +280,15 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  // `/readyz`: the whole platform can serve (Postgres, Redis, a live worker per queue).
+  // `/readyz?scope=self`: this process can serve (Postgres and Redis) — what a load balancer's
+  // readiness probe wants, so a worker outage does not take every API replica out of service.
+  app.get('/readyz', async (req, res) => {
     const status = await platformStatus.status();
-    res.status(status.healthy ? 200 : 503).json({
-      ready: status.healthy,
+    const ready = req.query.scope === 'self' ? status.postgres.ok && status.redis.ok : status.healthy;
+    res.status(ready ? 200 : 503).json({
+      ready,
+      scope: req.query.scope === 'self' ? 'self' : 'platform',
       postgres: status.postgres,
       redis: status.redis,
       queues: status.queues.map(({ name, ok, workers, error }) => ({ name, ok, workers, error })),
@@ -303,6 +330,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
   app.use('/v1/debug', edge, debugRoutes({ prisma, statements, responseCache }));
   app.use('/v1/p2p', edge, p2pRoutes(deps));
   app.use('/v1/models', edge, modelUploadRoutes({ store: artifacts, maxBytes: config.MODEL_UPLOAD_MAX_BYTES, log }));
+  app.use('/v1/profiles', corsIfBrowser, edge, profileRoutes({ profiling: deps.profiling, audit }));
   app.use('/v1/auth', corsForConsole, authRoutes({ auth, audit, admission, allowedOrigins, cookieSecure: config.COOKIE_SECURE, log }));
   app.use(bodyErrorHandler);
   app.use((_req, res) => {
@@ -320,6 +348,7 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
         httpServer.listen(config.PORT, config.HOST, () => resolve());
       });
       systemMetrics.start();
+      sampler.start();
       const { port } = httpServer.address() as AddressInfo;
       return `http://127.0.0.1:${port}`;
     },
@@ -332,10 +361,13 @@ export async function createApiServer(config: ApiConfig, overrides: ApiServerOve
         // failing against a closed socket after shutdown.
         await new Promise((resolve) => setImmediate(resolve));
         await inference.stop();
+        await profilingAgent.stop();
         await modelChanges.return?.();
         await systemMetrics.stop();
         await queues.close();
         await Promise.allSettled([redis.quit(), subscriber.quit(), controlSubscriber.quit(), edgeRedis.quit(), inference.subscriber.quit()]);
+        deps.knowledgeGraph.close();
+        await sampler.stop();
         if (!overrides.prisma) await prisma.$disconnect();
       })();
       return stopped;
@@ -462,8 +494,15 @@ function createP2P(
  */
 function createFog(
   config: ApiConfig,
-  d: { prisma: PrismaClient; redis: Redis; queues: QueueSet; pubsub: ReturnType<typeof createPlatformPubSub>; log: Logger },
+  d: { prisma: PrismaClient; redis: Redis; queues: QueueSet; pubsub: ReturnType<typeof createPlatformPubSub>; log: Logger; registry: Registry },
 ): Pick<AppDeps, 'fogNodes' | 'fogJobs' | 'fogCost' | 'fogTemplates'> {
+  // The guide's job-queue KPI (< 30 s average wait): queued → started on a node.
+  const queueWait = new Histogram({
+    name: 'aivillage_fog_queue_wait_seconds',
+    help: 'Time a fog job waited from submission until its node started it',
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 900, 3600],
+    registers: [d.registry],
+  });
   const wake = (reason: 'submit' | 'node' | 'finished') =>
     requestSchedulingPass({ queues: d.queues, redis: d.redis, redisPrefix: config.REDIS_PREFIX }, reason).catch((err) => d.log.warn({ err }, 'could not request a fog scheduling pass'));
   const fogNodes = new FogNodeService({
@@ -474,6 +513,7 @@ function createFog(
     fogJobs: new FogJobService({
       prisma: d.prisma, nodes: fogNodes, publish: (p) => d.pubsub.publish('FOG_JOB_UPDATES', p), wake,
       logMaxBytes: config.FOG_LOG_MAX_BYTES, moduleMaxBytes: config.FOG_MODULE_MAX_BYTES, maxTimeoutMs: config.FOG_MAX_TIMEOUT_MS,
+      onStarted: (waitMs) => queueWait.observe(waitMs / 1000),
     }),
     fogCost: new FogCostService(d.prisma),
     fogTemplates: new FogTemplateService(d.prisma),
@@ -482,12 +522,13 @@ function createFog(
 
 /**
  * Knowledge in the API: documents (ingestion queued to workers), search with its Prometheus
- * series, the graph, and the per-namespace result cache they share. Queries are embedded
- * here with the configured embedder (an ONNX model is loaded on the first query).
+ * series, the graph, the per-namespace result cache they share, namespace settings and graph
+ * snapshots kept in process per namespace version. Queries are embedded here with the
+ * configured embedder (an ONNX model is loaded on the first query).
  */
 function createKnowledge(
   config: ApiConfig,
-  d: { prisma: PrismaClient; redis: Redis; queues: QueueSet; pubsub: ReturnType<typeof createPlatformPubSub>; registry: Registry; storage: StorageQuotaService },
+  d: { prisma: PrismaClient; redis: Redis; queues: QueueSet; pubsub: ReturnType<typeof createPlatformPubSub>; registry: Registry; storage: StorageQuotaService; log: Logger },
 ): Pick<AppDeps, 'documents' | 'knowledgeSearch' | 'knowledgeGraph'> {
   const embedder = lazyEmbedder(embedderConfigFrom(config)); // a bad KNOWLEDGE_* combination fails start-up here
   const searchSeconds = new Histogram({
@@ -499,8 +540,8 @@ function createKnowledge(
   });
   const graphSeconds = new Histogram({
     name: 'aivillage_knowledge_graph_query_seconds',
-    help: 'knowledgeNeighborhood / knowledgePaths duration inside the API, by query',
-    labelNames: ['query'],
+    help: 'knowledgeNeighborhood / knowledgePaths duration inside the API, by query and where the answer came from (cache, snapshot, sql)',
+    labelNames: ['query', 'source', 'hops'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [d.registry],
   });
@@ -510,7 +551,47 @@ function createKnowledge(
     labelNames: ['result'],
     registers: [d.registry],
   });
+  const snapshotBytes = new Gauge({
+    name: 'aivillage_knowledge_graph_snapshot_bytes',
+    help: 'Approximate memory of each in-process graph snapshot, by namespace id',
+    labelNames: ['namespace_id'],
+    registers: [d.registry],
+  });
+  const snapshotRelations = new Gauge({
+    name: 'aivillage_knowledge_graph_snapshot_relations',
+    help: 'Relations held in each in-process graph snapshot, by namespace id',
+    labelNames: ['namespace_id'],
+    registers: [d.registry],
+  });
+  const snapshotEntities = new Gauge({
+    name: 'aivillage_knowledge_graph_snapshot_entities',
+    help: 'Entities held in each in-process graph snapshot, by namespace id',
+    labelNames: ['namespace_id'],
+    registers: [d.registry],
+  });
+  const snapshotBuild = new Gauge({
+    name: 'aivillage_knowledge_graph_snapshot_build_seconds',
+    help: 'How long the current graph snapshot of each namespace took to load and index',
+    labelNames: ['namespace_id'],
+    registers: [d.registry],
+  });
   const cache = new KnowledgeCache(d.redis, config.REDIS_PREFIX, config.KNOWLEDGE_CACHE_TTL_SECONDS, (hit) => lookups.inc({ result: hit ? 'hit' : 'miss' }));
+  const namespaces = new KnowledgeNamespaces(d.prisma, cache);
+  const snapshots = new GraphSnapshots({
+    pool: poolOf(d.prisma),
+    version: (namespaceId) => cache.version(namespaceId),
+    maxRelations: config.KNOWLEDGE_GRAPH_SNAPSHOT_MAX_RELATIONS,
+    onChange: (held) => {
+      for (const g of [snapshotBytes, snapshotRelations, snapshotEntities, snapshotBuild]) g.reset();
+      for (const s of held) {
+        snapshotBytes.set({ namespace_id: s.namespaceId }, s.bytes);
+        snapshotRelations.set({ namespace_id: s.namespaceId }, s.relationCount);
+        snapshotEntities.set({ namespace_id: s.namespaceId }, s.entityCount);
+        snapshotBuild.set({ namespace_id: s.namespaceId }, s.buildMs / 1000);
+      }
+    },
+    onError: (namespaceId, err) => d.log.warn({ err, namespaceId }, 'knowledge graph snapshot build failed; graph queries stay on SQL'),
+  });
   return {
     documents: new DocumentService({
       prisma: d.prisma, queues: d.queues, storage: d.storage, maxDocumentBytes: config.KNOWLEDGE_MAX_DOCUMENT_BYTES, dimension: config.KNOWLEDGE_DIMENSION,
@@ -518,12 +599,12 @@ function createKnowledge(
       onChanged: (namespaceId) => cache.bump(namespaceId),
     }),
     knowledgeSearch: new KnowledgeSearchService({
-      prisma: d.prisma, embedder, cache, efSearch: config.KNOWLEDGE_HNSW_EF_SEARCH, maxScanTuples: config.KNOWLEDGE_HNSW_MAX_SCAN_TUPLES, exactMaxChunks: config.KNOWLEDGE_EXACT_SEARCH_MAX_CHUNKS,
-      onSearch: (mode, seconds) => searchSeconds.observe({ mode }, seconds),
+      prisma: d.prisma, embedder, cache, namespaces, snapshots, efSearch: config.KNOWLEDGE_HNSW_EF_SEARCH, maxScanTuples: config.KNOWLEDGE_HNSW_MAX_SCAN_TUPLES,
+      exactMaxChunks: config.KNOWLEDGE_EXACT_SEARCH_MAX_CHUNKS, onSearch: (mode, seconds) => searchSeconds.observe({ mode }, seconds),
     }),
     knowledgeGraph: new KnowledgeGraphService({
-      prisma: d.prisma, cache, maxBatch: config.KNOWLEDGE_MAX_BATCH_RELATIONS,
-      onQuery: (query, seconds) => graphSeconds.observe({ query }, seconds),
+      prisma: d.prisma, cache, namespaces, snapshots, maxBatch: config.KNOWLEDGE_MAX_BATCH_RELATIONS,
+      onQuery: (query, seconds, _cached, source, hops) => graphSeconds.observe({ query, source, hops: String(hops) }, seconds),
     }),
   };
 }

@@ -75,6 +75,37 @@ export const baseConfigSchema = z.object({
   FOG_MISSED_HEARTBEATS: z.coerce.number().int().min(1).max(100).default(3),
   /** Monthly GPU-hour quota of namespaces without a fog_quotas row; unset = unlimited. */
   FOG_DEFAULT_GPU_HOUR_QUOTA: z.coerce.number().nonnegative().optional(),
+  /**
+   * Observability (libs/observability): every API and worker process writes the increases of its
+   * KPI histograms and counters, its memory and an `up` sample to metric_samples this often.
+   */
+  OBSERVABILITY_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** metric_samples older than this are pruned (hourly, maintenance queue); ≥ the longest sloReport window (7d). */
+  OBSERVABILITY_RETENTION_HOURS: z.coerce.number().int().min(1).default(8 * 24),
+  /** Hourly roll-ups of metric_samples (metric_samples_hourly) are kept this long (pruned with the samples); longer than the raw rows. */
+  OBSERVABILITY_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(35),
+  /** Period of the regression and memory-leak detectors (maintenance queue). */
+  OBSERVABILITY_DETECT_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Regression detector: an operation's p95 over the last RECENT ms against the BASELINE ms before it. */
+  OBSERVABILITY_REGRESSION_RECENT_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
+  OBSERVABILITY_REGRESSION_BASELINE_MS: z.coerce.number().int().min(1000).default(24 * 3600_000),
+  /** Requests each window needs before an operation is judged (the guide's detector waits for 20). */
+  OBSERVABILITY_REGRESSION_MIN_SAMPLES: z.coerce.number().int().min(1).default(20),
+  /** Memory-leak detector: samples of this long are read; a process is judged once its series spans MIN_WINDOW. */
+  OBSERVABILITY_LEAK_WINDOW_MS: z.coerce.number().int().min(1000).default(3600_000),
+  OBSERVABILITY_LEAK_MIN_WINDOW_MS: z.coerce.number().int().min(100).default(10 * 60_000),
+  /** New alerts are POSTed here as JSON (optional); a slow or failing webhook never holds up alerting. */
+  OBSERVABILITY_ALERT_WEBHOOK_URL: z.string().url().optional(),
+  OBSERVABILITY_ALERT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
+  /**
+   * Profiling (captureCpuProfile / captureHeapSnapshot): largest profile (uncompressed bytes) a
+   * process stores; a heap snapshot above it fails rather than filling Postgres. Stored gzip-compressed.
+   */
+  PROFILING_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(256 * 1024 * 1024),
+  /** A capture not finished this long after its CPU seconds (or its request, for a heap snapshot) is marked FAILED. */
+  PROFILING_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** Profile artifacts kept (newest first); older ones are deleted when a capture finishes. */
+  PROFILING_RETAIN: z.coerce.number().int().min(1).default(50),
 });
 
 export const apiConfigSchema = baseConfigSchema.extend({
@@ -130,6 +161,11 @@ export const apiConfigSchema = baseConfigSchema.extend({
   KNOWLEDGE_EXACT_SEARCH_MAX_CHUNKS: z.coerce.number().int().min(0).default(2000),
   /** searchKnowledge / graph results cached in Redis this long (entries also die when the namespace changes). */
   KNOWLEDGE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
+  /**
+   * Relations the API keeps in in-process graph snapshots (all namespaces together; a namespace
+   * above it is always traversed in SQL); about 60 bytes per relation plus the entities. 0 = no snapshots.
+   */
+  KNOWLEDGE_GRAPH_SNAPSHOT_MAX_RELATIONS: z.coerce.number().int().min(0).default(2_000_000),
   /** Most documents in one ingestDocuments call, and most triples in one addRelations call. */
   KNOWLEDGE_MAX_BATCH_DOCUMENTS: z.coerce.number().int().min(1).max(10_000).default(100),
   KNOWLEDGE_MAX_BATCH_RELATIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),

@@ -56,6 +56,16 @@ export function poolStats(prisma: object): { total: number; idle: number; waitin
   return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 0 } : null;
 }
 
+/**
+ * The pg pool behind a client made by createPrisma (its search_path included), for the few
+ * hot paths that need one connection for several statements in one round trip — a
+ * multi-statement simple query — which Prisma's raw queries cannot send. Null for a client
+ * made elsewhere. Callers release what they check out.
+ */
+export function pgPool(prisma: object): pg.Pool | null {
+  return pools.get(prisma) ?? null;
+}
+
 export const SECRET_COLUMNS = {
   user: { passwordHash: true },
   apiKey: { secretHash: true },

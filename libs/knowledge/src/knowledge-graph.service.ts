@@ -10,15 +10,24 @@
  * truncation; likewise `neighbourhood` (nodes by distance, then key; a node's parent is its
  * smallest-key neighbour one hop closer). The integration tests hold them to that.
  * Hops are bounded by MAX_HOPS = 5 (the guide's max_traversal_depth).
+ *
+ * With a current in-process snapshot of the namespace's graph (graph-snapshot.ts) the same
+ * queries walk memory instead, with the same results; without one (the namespace just changed,
+ * or is over the snapshot budget) they run as above while the snapshot is rebuilt.
  */
 import { badInput, notFound } from '@aivillage/errors';
 import { Prisma, type Entity, type PrismaClient } from '@aivillage/db';
+import type pg from 'pg';
 import { normalizeEntityName } from './extract.js';
 import { isRelationKind, type RelationKind } from './graph-model.js';
 import { MAX_HOPS } from './graph-search.js';
+import type { GraphSnapshot } from './graph-snapshot.js';
+import type { GraphSnapshots } from './graph-snapshots.js';
 import type { KnowledgeCache } from './knowledge-cache.js';
 import { checkInt, KnowledgeInputError } from './knowledge-errors.js';
+import { KnowledgeNamespaces, type VersionedNamespace } from './knowledge-namespaces.js';
 import { loadKnowledgeNamespace, lockNamespace, UUID, type KnowledgeNamespace } from './knowledge-store.js';
+import { poolOf, pooledRows } from './pooled-sql.js';
 
 export interface TripleInput {
   subject: string;
@@ -59,12 +68,25 @@ export interface PathsOutput {
   truncated: boolean;
 }
 
+/** Where a graph query's answer came from. */
+export type GraphQuerySource = 'cache' | 'snapshot' | 'sql';
+
 export interface KnowledgeGraphServiceDeps {
   prisma: PrismaClient;
   cache: KnowledgeCache;
   maxBatch: number;
-  onQuery?(kind: 'neighborhood' | 'paths', seconds: number, cached: boolean): void;
+  /** The pool traversal SQL runs on; default: the one behind `prisma` (pgPool). */
+  pool?: pg.Pool;
+  /** Namespace resolution shared with the search service; default: this service's own. */
+  namespaces?: KnowledgeNamespaces;
+  /** In-process graph snapshots; without them every query runs through SQL. */
+  snapshots?: GraphSnapshots;
+  /** `hops`: the query's hops (neighbourhood) or maxHops (paths). */
+  onQuery?(kind: 'neighborhood' | 'paths', seconds: number, cached: boolean, source: GraphQuerySource, hops: number): void;
 }
+
+/** The hops argument of a cached graph query's args (neighbourhood: [entity, hops, …]; paths: [from, to, maxHops, …]). */
+const hopsOf = (kind: 'neighborhood' | 'paths', args: unknown[]) => Number(args[kind === 'neighborhood' ? 1 : 2]);
 
 export const DEFAULT_NEIGHBORHOOD_LIMIT = 100;
 export const DEFAULT_PATHS_LIMIT = 10;
@@ -87,7 +109,18 @@ function checkHops(name: string, value: number): number {
 }
 
 export class KnowledgeGraphService {
-  constructor(private readonly deps: KnowledgeGraphServiceDeps) {}
+  private readonly pool: pg.Pool;
+  private readonly namespaces: KnowledgeNamespaces;
+
+  constructor(private readonly deps: KnowledgeGraphServiceDeps) {
+    this.pool = deps.pool ?? poolOf(deps.prisma);
+    this.namespaces = deps.namespaces ?? new KnowledgeNamespaces(deps.prisma, deps.cache);
+  }
+
+  /** Stops snapshot builds (shutdown). */
+  close(): void {
+    this.deps.snapshots?.close();
+  }
 
   /**
    * Writes explicit triples (no evidence chunk), creating missing entities (named as given,
@@ -146,8 +179,8 @@ export class KnowledgeGraphService {
     const key = normalizeEntityName(name ?? '');
     const id = UUID.test(name) ? name : null;
     const rows = key || id
-      ? await this.deps.prisma.$queryRaw<EntityRow[]>`
-          SELECT ${ENTITY_COLUMNS} FROM entities WHERE namespace_id = ${ns.id}::uuid AND (key = ${key} OR id = ${id}::uuid) ORDER BY key = ${key} DESC LIMIT 1`
+      ? await pooledRows<EntityRow>(this.pool, Prisma.sql`
+          SELECT ${ENTITY_COLUMNS} FROM entities WHERE namespace_id = ${ns.id}::uuid AND (key = ${key} OR id = ${id}::uuid) ORDER BY key = ${key} DESC LIMIT 1`)
       : [];
     if (!rows[0]) throw notFound(`Entity in namespace ${JSON.stringify(ns.name)}:`, name);
     return toEntity(rows[0]);
@@ -156,7 +189,15 @@ export class KnowledgeGraphService {
   async neighbourhood(namespace: string, entity: string, hops: number, limit?: number | null): Promise<NeighbourhoodOutput> {
     checkHops('hops', hops);
     const lim = checkInt('limit', limit ?? DEFAULT_NEIGHBORHOOD_LIMIT, 1, MAX_LIMIT);
-    return this.cached('neighborhood', namespace, [entity, hops, lim], async (ns) => {
+    return this.cached('neighborhood', namespace, [entity, hops, lim], (g, ns) => {
+      const start = g.resolve(ns.name, entity);
+      const r = g.neighbourhood(start, hops, lim);
+      return {
+        entity: g.entity(start),
+        nodes: r.nodes.map((n) => ({ entity: g.entity(n.node), distance: n.distance, parentId: g.entityId(n.parent), relationId: g.relationId(n.edge) })),
+        truncated: r.truncated,
+      };
+    }, async (ns) => {
       const start = await this.resolveEntity(ns, entity);
       const visited: string[] = [start.id];
       const out: { id: string; distance: number; parentId: string; relationId: string }[] = [];
@@ -164,7 +205,7 @@ export class KnowledgeGraphService {
       let frontier: { id: string; key: string }[] = [{ id: start.id, key: start.key }];
       for (let d = 1; d <= hops && frontier.length > 0 && !truncated; d++) {
         // New nodes in key order with their smallest-key parent; one more than still fits tells truncation.
-        const fresh = await this.deps.prisma.$queryRaw<{ node: string; parent: string; relation: string; key: string }[]>`
+        const fresh = await pooledRows<{ node: string; parent: string; relation: string; key: string }>(this.pool, Prisma.sql`
           WITH f AS (SELECT * FROM unnest(${frontier.map((f) => f.id)}::uuid[], ${frontier.map((f) => f.key)}::text[]) AS f(id, key)),
           e AS (
             SELECT f.id AS parent, f.key AS pkey, r.id AS relation, r.object_id AS node FROM f JOIN relations r ON r.subject_id = f.id
@@ -177,7 +218,7 @@ export class KnowledgeGraphService {
           SELECT fresh.node::text, fresh.parent::text, fresh.relation::text, n.key
             FROM fresh JOIN entities n ON n.id = fresh.node
            ORDER BY n.key COLLATE "C"
-           LIMIT ${lim - out.length + 1}::int`;
+           LIMIT ${lim - out.length + 1}::int`);
         if (out.length + fresh.length > lim) {
           truncated = true;
           fresh.length = lim - out.length;
@@ -196,7 +237,16 @@ export class KnowledgeGraphService {
   async paths(namespace: string, from: string, to: string, maxHops: number, limit?: number | null): Promise<PathsOutput> {
     checkHops('maxHops', maxHops);
     const lim = checkInt('limit', limit ?? DEFAULT_PATHS_LIMIT, 1, MAX_LIMIT);
-    return this.cached('paths', namespace, [from, to, maxHops, lim], async (ns) => {
+    return this.cached('paths', namespace, [from, to, maxHops, lim], (g, ns) => {
+      const a = g.resolve(ns.name, from);
+      const b = g.resolve(ns.name, to);
+      if (a === b) return { from: g.entity(a), to: g.entity(b), hops: 0, paths: [{ entities: [g.entity(a)], relationIds: [] }], truncated: false };
+      const r = g.paths(a, b, maxHops, lim);
+      return {
+        from: g.entity(a), to: g.entity(b), hops: r.hops, truncated: r.truncated,
+        paths: r.paths.map((p) => ({ entities: p.nodes.map((i) => g.entity(i)), relationIds: p.edges.map((e) => g.relationId(e)) })),
+      };
+    }, async (ns) => {
       const [a, b] = await Promise.all([this.resolveEntity(ns, from), this.resolveEntity(ns, to)]);
       if (a.id === b.id) return { from: a, to: b, hops: 0, paths: [{ entities: [a], relationIds: [] }], truncated: false };
       const search = await this.bidirectional(a, b, maxHops, lim);
@@ -295,7 +345,7 @@ export class KnowledgeGraphService {
   /** Every relation from `frontier` to a node not in `visited` (both directions), with the far node's key. */
   private async step(frontier: readonly string[], visited: readonly string[]): Promise<Step[]> {
     if (frontier.length === 0) return [];
-    return this.deps.prisma.$queryRaw<Step[]>`
+    return pooledRows<Step>(this.pool, Prisma.sql`
       WITH f AS (SELECT unnest(${[...frontier]}::uuid[]) AS id),
       e AS (
         SELECT f.id AS parent, r.id AS relation, r.object_id AS node FROM f JOIN relations r ON r.subject_id = f.id
@@ -303,25 +353,35 @@ export class KnowledgeGraphService {
         SELECT f.id, r.id, r.subject_id FROM f JOIN relations r ON r.object_id = f.id)
       SELECT e.parent::text, e.relation::text, e.node::text, n.key
         FROM e JOIN entities n ON n.id = e.node
-       WHERE NOT EXISTS (SELECT 1 FROM unnest(${[...visited]}::uuid[]) AS v(id) WHERE v.id = e.node)`;
+       WHERE NOT EXISTS (SELECT 1 FROM unnest(${[...visited]}::uuid[]) AS v(id) WHERE v.id = e.node)`);
   }
 
   private async entitiesById(ids: readonly string[]): Promise<Map<string, Entity>> {
-    const rows = ids.length ? await this.deps.prisma.$queryRaw<EntityRow[]>`SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = ANY(${[...ids]}::uuid[])` : [];
+    const rows = ids.length ? await pooledRows<EntityRow>(this.pool, Prisma.sql`SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = ANY(${[...ids]}::uuid[])`) : [];
     return new Map(rows.map((r) => [r.id, toEntity(r)]));
   }
 
-  private async cached<T>(kind: 'neighborhood' | 'paths', namespace: string, args: unknown[], compute: (ns: KnowledgeNamespace) => Promise<T>): Promise<T> {
+  /**
+   * A graph query through the result cache, then the namespace's current snapshot (`fromSnapshot`)
+   * or, without one, SQL (`fromSql`).
+   */
+  private async cached<T>(
+    kind: 'neighborhood' | 'paths', namespace: string, args: unknown[],
+    fromSnapshot: (g: GraphSnapshot, ns: VersionedNamespace) => T, fromSql: (ns: VersionedNamespace) => Promise<T>,
+  ): Promise<T> {
     const started = performance.now();
-    const ns = await loadKnowledgeNamespace(this.deps.prisma, namespace);
-    const lookup = await this.deps.cache.lookup<T>(ns.id, [kind, ...args]);
+    const named = await this.namespaces.id(namespace);
+    const lookup = await this.deps.cache.lookup<T>(named.id, [kind, ...args]);
     if (lookup.hit) {
-      this.deps.onQuery?.(kind, (performance.now() - started) / 1000, true);
+      this.deps.onQuery?.(kind, (performance.now() - started) / 1000, true, 'cache', hopsOf(kind, args));
       return revive(lookup.value);
     }
-    const value = await compute(ns);
+    // Traversal needs no settings: the namespace's version (read with the lookup) is enough.
+    const ns: VersionedNamespace = { ...named, settings: null, version: lookup.version };
+    const g = this.deps.snapshots?.current(ns.id, ns.version) ?? null;
+    const value = g ? fromSnapshot(g, ns) : await fromSql(ns);
     await lookup.store(value);
-    this.deps.onQuery?.(kind, (performance.now() - started) / 1000, false);
+    this.deps.onQuery?.(kind, (performance.now() - started) / 1000, false, g ? 'snapshot' : 'sql', hopsOf(kind, args));
     return value;
   }
 }
@@ -342,9 +402,23 @@ function toEntity(r: EntityRow): Entity {
   return { id: r.id, namespaceId: r.namespace_id, key: r.key, name: r.name, type: r.type, aliases: r.aliases ?? [], createdAt: r.created_at };
 }
 
-/** Code-unit order, as the in-memory reference sorts node ids. */
+/**
+ * Code-point order — UTF-8 byte order, i.e. `COLLATE "C"`, the order the neighbourhood SQL
+ * and graph snapshots index keys in. It differs from plain code-unit order (`<`) only where
+ * a character above U+FFFF meets one in U+E000–U+FFFF.
+ */
 function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const sx = x >= 0xd800 && x <= 0xdfff;
+    const sy = y >= 0xd800 && y <= 0xdfff;
+    // A surrogate encodes a code point above every BMP character.
+    return sx === sy ? x - y : sx ? 1 : -1;
+  }
+  return a.length - b.length;
 }
 
 /** Entities come back from the JSON cache with ISO dates; make them Dates again. */

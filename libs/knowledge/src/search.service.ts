@@ -10,16 +10,30 @@
  *  - HYBRID: the three legs fused by reciprocal rank fusion (k = 60); each hit keeps every
  *    leg's rank and score.
  * Results are cached per namespace version (knowledge-cache.ts).
+ *
+ * Round trips: the namespace and its settings come from process memory at the namespace's
+ * version (one Redis GET, knowledge-namespaces.ts); each leg is one round trip on its own pooled
+ * connection (the legs of HYBRID run concurrently); a single-leg search returns its hits with
+ * their chunks and documents from that same statement, HYBRID hydrates its fused top-k with
+ * one more. The GRAPH leg runs in memory on the namespace's graph snapshot when that is
+ * current (graph-snapshot.ts, same results); without one it needs two statements (which of the
+ * query's word runs are entities, then the expansion).
  */
 import { badInput } from '@aivillage/errors';
-import type { PrismaClient } from '@aivillage/db';
+import { Prisma, type PrismaClient } from '@aivillage/db';
+import type pg from 'pg';
 import type { Embedder } from './embedder.js';
 import { reciprocalRankFusion, type FusionLegInput, type RetrievalLeg } from './fusion.js';
+import type { GraphSnapshots } from './graph-snapshots.js';
 import type { KnowledgeCache } from './knowledge-cache.js';
 import { EmbeddingDimensionError, KnowledgeInputError } from './knowledge-errors.js';
-import { loadKnowledgeNamespace, type KnowledgeNamespace } from './knowledge-store.js';
+import { KnowledgeNamespaces, type VersionedNamespace } from './knowledge-namespaces.js';
+import type { KnowledgeNamespace } from './knowledge-store.js';
+import { poolOf, pooledRows, pooledScript } from './pooled-sql.js';
 import { longestMentions, queryEntityCandidates } from './query-entities.js';
-import { exactVectorSql, graphSql, hnswVectorSql, hydrateSql, keywordSql, searchSettingsSql } from './search-sql.js';
+import {
+  exactVectorSql, graphSql, HNSW_SCRIPT_ROWS, hnswVectorScript, hydrateSql, keywordSql, withHitColumns, type HitRow,
+} from './search-sql.js';
 
 export const SEARCH_MODES = ['VECTOR', 'KEYWORD', 'GRAPH', 'HYBRID'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
@@ -77,6 +91,12 @@ export interface SearchResult {
 
 export interface SearchServiceDeps {
   prisma: PrismaClient;
+  /** The pool raw SQL runs on; default: the one behind `prisma` (pgPool). */
+  pool?: pg.Pool;
+  /** Namespace resolution shared with the graph service; default: this service's own. */
+  namespaces?: KnowledgeNamespaces;
+  /** In-process graph snapshots (shared with the graph service): the GRAPH leg runs on a current one. */
+  snapshots?: GraphSnapshots;
   /** The query embedder (an ONNX one is loaded on the first call). */
   embedder(): Promise<Embedder>;
   cache: KnowledgeCache;
@@ -92,7 +112,13 @@ export interface SearchServiceDeps {
 type LegHits = { id: string; score: number }[];
 
 export class KnowledgeSearchService {
-  constructor(private readonly deps: SearchServiceDeps) {}
+  private readonly pool: pg.Pool;
+  private readonly namespaces: KnowledgeNamespaces;
+
+  constructor(private readonly deps: SearchServiceDeps) {
+    this.pool = deps.pool ?? poolOf(deps.prisma);
+    this.namespaces = deps.namespaces ?? new KnowledgeNamespaces(deps.prisma, deps.cache);
+  }
 
   async search(input: SearchInput): Promise<SearchResult> {
     const started = performance.now();
@@ -105,7 +131,15 @@ export class KnowledgeSearchService {
     if (vector && input.mode !== 'VECTOR' && input.mode !== 'HYBRID') throw new KnowledgeInputError('vector is used by the VECTOR and HYBRID modes only', { field: 'vector' });
     if (vector && !vector.every(Number.isFinite)) throw new KnowledgeInputError('vector must hold finite numbers', { field: 'vector' });
     if (!query && !vector) throw new KnowledgeInputError('query is empty', { field: 'query' });
-    const ns = await loadKnowledgeNamespace(this.deps.prisma, input.namespace);
+    const named = await this.namespaces.id(input.namespace);
+    const identity = ['search', input.mode, query, input.topK, input.minScore ?? null, vector];
+    // The version comes with the cache lookup; a hit was computed from valid input at it.
+    const cached = await this.deps.cache.lookup<SearchResult>(named.id, identity);
+    if (cached.hit) {
+      this.deps.onSearch?.(input.mode, (performance.now() - started) / 1000, true);
+      return { ...cached.value, cached: true };
+    }
+    const ns = await this.namespaces.at(named, cached.version);
     if (vector) {
       // Before the namespace has chunks, the dimension it will get is the embedder's.
       const expected = ns.settings?.dimension ?? (await this.deps.embedder()).dimension;
@@ -113,40 +147,47 @@ export class KnowledgeSearchService {
         throw new EmbeddingDimensionError(expected, vector.length, `the query vector in namespace ${JSON.stringify(ns.name)} (its chunks have ${expected} dimensions)`);
       }
     }
-    const identity = ['search', input.mode, query, input.topK, input.minScore ?? null, vector];
-    const cached = await this.deps.cache.lookup<SearchResult>(ns.id, identity);
-    if (cached.hit) {
-      this.deps.onSearch?.(input.mode, (performance.now() - started) / 1000, true);
-      return { ...cached.value, cached: true };
-    }
     const result = await this.compute(ns, query, vector, input);
     await cached.store(result);
     this.deps.onSearch?.(input.mode, (performance.now() - started) / 1000, false);
     return result;
   }
 
-  private async compute(ns: KnowledgeNamespace, query: string, vector: readonly number[] | null, input: SearchInput): Promise<SearchResult> {
+  private async compute(ns: VersionedNamespace, query: string, vector: readonly number[] | null, input: SearchInput): Promise<SearchResult> {
     if (!ns.settings) return { hits: [], cached: false, vectorScan: null };
     const single = input.mode !== 'HYBRID';
     // Each leg brings more candidates than asked in HYBRID: agreement further down a leg still counts.
     const candidates = single ? input.topK : Math.min(200, Math.max(3 * input.topK, 30));
     const legs: FusionLegInput[] = [];
+    // A single leg returns its hits' chunks and documents with them; HYBRID hydrates after fusion.
+    const rows = new Map<string, HitRow>();
+    const keep = (found: HitRow[] | null) => found?.forEach((r) => rows.set(r.id, r));
     let vectorScan: SearchResult['vectorScan'] = null;
     const tasks: Promise<void>[] = [];
     if (input.mode === 'VECTOR' || input.mode === 'HYBRID') {
       tasks.push((async () => {
         const v = vector ?? (await this.embedQuery(ns, query));
         if (!v) return;
-        const r = await this.vectorLeg(ns, v, candidates);
+        const r = await this.vectorLeg(ns, v, candidates, single);
         vectorScan = r.scan;
+        keep(r.rows);
         legs.push({ leg: 'VECTOR', hits: r.hits });
       })());
     }
     if ((input.mode === 'KEYWORD' || input.mode === 'HYBRID') && query) {
-      tasks.push(this.deps.prisma.$queryRaw<{ id: string; score: number }[]>(keywordSql(ns.id, query, candidates)).then((hits) => void legs.push({ leg: 'KEYWORD', hits })));
+      const sql = keywordSql(ns.id, query, candidates);
+      tasks.push((async () => {
+        const found = await pooledRows<HitRow & { score: number }>(this.pool, single ? withHitColumns(sql, 'score') : sql);
+        if (single) keep(found);
+        legs.push({ leg: 'KEYWORD', hits: byLegOrder(found) });
+      })());
     }
     if ((input.mode === 'GRAPH' || input.mode === 'HYBRID') && query) {
-      tasks.push(this.graphLeg(ns, query, candidates).then((hits) => void legs.push({ leg: 'GRAPH', hits })));
+      tasks.push((async () => {
+        const found = await this.graphLeg(ns, query, candidates, single);
+        if (single) keep(found.filter((r): r is HitRow & { score: number } => r.position !== undefined));
+        legs.push({ leg: 'GRAPH', hits: byLegOrder(found) });
+      })());
     }
     await Promise.all(tasks);
     const fused = reciprocalRankFusion(legs, single ? {} : { minScore: input.minScore ?? undefined, limit: input.topK });
@@ -154,7 +195,10 @@ export class KnowledgeSearchService {
       .map((f) => ({ id: f.id, legs: f.legs, score: single ? f.legs[input.mode as RetrievalLeg]!.score : f.score }))
       .filter((f) => !single || input.minScore == null || f.score >= input.minScore)
       .slice(0, input.topK);
-    return { hits: await this.hydrate(picked), cached: false, vectorScan };
+    const missing = picked.filter((p) => !rows.has(p.id)).map((p) => p.id);
+    if (missing.length > 0) keep(await pooledRows<HitRow>(this.pool, hydrateSql(missing)));
+    // A chunk deleted between the legs and the hydration is dropped.
+    return { hits: picked.flatMap((p) => (rows.has(p.id) ? [toSearchHit(rows.get(p.id)!, p.score, p.legs)] : [])), cached: false, vectorScan };
   }
 
   /** The query's embedding, or null for a query without words (a zero vector has no direction). */
@@ -170,65 +214,74 @@ export class KnowledgeSearchService {
 
   /**
    * Exact for a namespace of at most `exactMaxChunks` chunks (a scan of its rows costs about
-   * what the index does); otherwise HNSW with an iterative scan in a transaction, and exact
-   * when that still came back short.
+   * what the index does); otherwise HNSW with an iterative scan (one script: settings, query,
+   * transaction), and exact when that still came back short. With `hydrate`, `rows` holds the
+   * hits' chunks and documents, read by the same statement.
    */
-  async vectorLeg(ns: Pick<KnowledgeNamespace, 'id' | 'settings'>, v: ArrayLike<number>, k: number): Promise<{ hits: LegHits; scan: 'hnsw' | 'exact' }> {
-    const { prisma } = this.deps;
+  async vectorLeg(ns: Pick<KnowledgeNamespace, 'id' | 'settings'>, v: ArrayLike<number>, k: number, hydrate = false): Promise<{ hits: LegHits; scan: 'hnsw' | 'exact'; rows: HitRow[] | null }> {
     const chunks = ns.settings?.chunkCount ?? 0;
-    if (chunks <= this.deps.exactMaxChunks) {
-      const rows = await prisma.$queryRaw<{ id: string; distance: number }[]>(exactVectorSql(ns.id, v, k));
-      return { hits: rows.map((r) => ({ id: r.id, score: 1 - r.distance })), scan: 'exact' };
+    const exact = async () => {
+      const sql = exactVectorSql(ns.id, v, k);
+      return pooledRows<HitRow & { distance: number }>(this.pool, hydrate ? withHitColumns(sql, 'distance') : sql);
+    };
+    let scan: 'hnsw' | 'exact' = 'exact';
+    let found: (HitRow & { distance: number })[];
+    if (chunks <= this.deps.exactMaxChunks) found = await exact();
+    else {
+      const ef = Math.min(Math.max(this.deps.efSearch, 2 * k), 1000);
+      const results = await pooledScript(this.pool, hnswVectorScript(ns.id, v, k, { efSearch: ef, maxScanTuples: this.deps.maxScanTuples }, hydrate));
+      found = results[HNSW_SCRIPT_ROWS].rows;
+      scan = 'hnsw';
+      if (found.length < k && chunks > found.length) {
+        found = await exact();
+        scan = 'exact';
+      }
     }
-    const ef = Math.max(this.deps.efSearch, 2 * k);
-    const [, rows] = await prisma.$transaction([
-      prisma.$queryRaw(searchSettingsSql(Math.min(ef, 1000), this.deps.maxScanTuples)),
-      prisma.$queryRaw<{ id: string; distance: number }[]>(hnswVectorSql(ns.id, v, k)),
-    ]);
-    let scan: 'hnsw' | 'exact' = 'hnsw';
-    let hits = rows;
-    if (rows.length < k && chunks > rows.length) {
-      hits = await prisma.$queryRaw<{ id: string; distance: number }[]>(exactVectorSql(ns.id, v, k));
-      scan = 'exact';
-    }
-    return { hits: hits.map((r) => ({ id: r.id, score: 1 - r.distance })), scan };
+    const ordered = [...found].sort((a, b) => a.distance - b.distance || cmp(a.id, b.id));
+    return { hits: ordered.map((r) => ({ id: r.id, score: 1 - r.distance })), scan, rows: hydrate ? found : null };
   }
 
-  private async graphLeg(ns: KnowledgeNamespace, query: string, k: number): Promise<LegHits> {
+  /**
+   * From the namespace's graph snapshot when it is current (no round trip; the hits are
+   * hydrated with the others), else two statements: which word runs are entities, then graphSql.
+   */
+  private async graphLeg(ns: VersionedNamespace, query: string, k: number, hydrate: boolean): Promise<(Partial<HitRow> & { id: string; score: number })[]> {
     const candidates = queryEntityCandidates(query);
     if (candidates.length === 0) return [];
-    const found = await this.deps.prisma.$queryRaw<{ key: string }[]>`
-      SELECT key FROM entities WHERE namespace_id = ${ns.id}::uuid AND key = ANY(${[...new Set(candidates.map((c) => c.key))]}::text[])`;
+    const g = this.deps.snapshots?.current(ns.id, ns.version);
+    if (g) {
+      const keys = longestMentions(candidates, (key) => g.hasKey(key));
+      return keys.length === 0 ? [] : g.graphLeg(keys, k);
+    }
+    const found = await pooledRows<{ key: string }>(this.pool, Prisma.sql`
+      SELECT key FROM entities WHERE namespace_id = ${ns.id}::uuid AND key = ANY(${[...new Set(candidates.map((c) => c.key))]}::text[])`);
     const existing = new Set(found.map((r) => r.key));
     const keys = longestMentions(candidates, (key) => existing.has(key));
     if (keys.length === 0) return [];
-    return this.deps.prisma.$queryRaw<{ id: string; score: number }[]>(graphSql(ns.id, keys, k));
+    const sql = graphSql(ns.id, keys, k);
+    return pooledRows(this.pool, hydrate ? withHitColumns(sql, 'score') : sql);
   }
+}
 
-  private async hydrate(picked: { id: string; score: number; legs: SearchHit['legs'] }[]): Promise<SearchHit[]> {
-    if (picked.length === 0) return [];
-    type Row = {
-      id: string; position: number; text: string; token_count: number; char_start: number; char_end: number; document_id: string; namespace_id: string;
-      title: string; source: string | null; metadata: unknown; status: string; error: string | null; chunk_count: number; entity_count: number; relation_count: number;
-      embedder_id: string | null; dimension: number | null; size_bytes: number; content_hash: string; attempts: number; created_at: Date; updated_at: Date; processed_at: Date | null;
-    };
-    const rows = await this.deps.prisma.$queryRaw<Row[]>(hydrateSql(picked.map((p) => p.id)));
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    // A chunk deleted between the legs and here is dropped.
-    return picked.flatMap((p) => {
-      const r = byId.get(p.id);
-      if (!r) return [];
-      return [{
-        chunk: { id: r.id, position: r.position, text: r.text, tokenCount: r.token_count, charStart: r.char_start, charEnd: r.char_end, documentId: r.document_id },
-        document: {
-          id: r.document_id, namespaceId: r.namespace_id, title: r.title, source: r.source, metadata: r.metadata, status: r.status, error: r.error,
-          chunkCount: r.chunk_count, entityCount: r.entity_count, relationCount: r.relation_count, embedderId: r.embedder_id, dimension: r.dimension,
-          sizeBytes: r.size_bytes, contentHash: r.content_hash, attempts: r.attempts, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
-          processedAt: r.processed_at?.toISOString() ?? null,
-        },
-        score: p.score,
-        legs: p.legs,
-      }];
-    });
-  }
+/** A leg's rows by (score descending, id): the order its SQL returns, restored after a hydrating join. */
+function byLegOrder(rows: readonly { id: string; score: number }[]): LegHits {
+  return rows.map((r) => ({ id: r.id, score: r.score })).sort((a, b) => b.score - a.score || cmp(a.id, b.id));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function toSearchHit(r: HitRow, score: number, legs: SearchHit['legs']): SearchHit {
+  return {
+    chunk: { id: r.id, position: r.position, text: r.text, tokenCount: r.token_count, charStart: r.char_start, charEnd: r.char_end, documentId: r.document_id },
+    document: {
+      id: r.document_id, namespaceId: r.namespace_id, title: r.title, source: r.source, metadata: r.metadata, status: r.status, error: r.error,
+      chunkCount: r.chunk_count, entityCount: r.entity_count, relationCount: r.relation_count, embedderId: r.embedder_id, dimension: r.dimension,
+      sizeBytes: r.size_bytes, contentHash: r.content_hash, attempts: r.attempts, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+      processedAt: r.processed_at?.toISOString() ?? null,
+    },
+    score,
+    legs,
+  };
 }

@@ -3,15 +3,20 @@
  * ingestion of State of the Union addresses through the queue with the progress subscription,
  * idempotency, every search mode and the legs' ranks, cache invalidation, deletion cleanup,
  * neighbourhoods and paths on a WordNet subset checked against libs/knowledge's in-memory
- * reference, every bad-input case, the iterative HNSW scan under a namespace filter, and a
- * worker killed mid-ingest.
+ * reference, in-process graph snapshots against SQL (and their invalidation), every bad-input
+ * case, the iterative HNSW scan under a namespace filter, and a worker killed mid-ingest.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Prisma } from '@aivillage/db';
 import { buildGraphIndex, findPaths, HashingEmbedder, loadSotu, loadWordNetGraph, neighbourhood, normalizeEntityName, type GraphIndex } from '@aivillage/knowledge';
-import { hnswVectorSql, searchSettingsSql, vectorLiteral } from '@aivillage/knowledge/store';
+import {
+  graphSql, GraphSnapshots, hnswVectorSql, KnowledgeCache, KnowledgeGraphService, KnowledgeSearchService, pooledRows, poolOf, searchSettingsSql, vectorLiteral,
+  type GraphQuerySource,
+} from '@aivillage/knowledge/store';
+import { DEFAULT_REDIS_URL } from '@aivillage/config';
+import { createRedis } from '@aivillage/queues';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startTestStack, stopChild, type TestStack } from '../../test-stack.js';
@@ -214,6 +219,45 @@ describe('search', () => {
     assert.ok(few.every((h) => h.score >= hits[2].score));
   });
 
+  test('the GRAPH leg run on a graph snapshot returns exactly what its SQL returns (ids, scores, order), alone and fused', async () => {
+    const { prisma } = stack.db;
+    const redis = createRedis(process.env.REDIS_URL ?? DEFAULT_REDIS_URL);
+    const cache = new KnowledgeCache(redis, stack.redisPrefix, 0);
+    const snapshots = new GraphSnapshots({ pool: poolOf(prisma), version: (id) => cache.version(id), maxRelations: 1_000_000, debounceMs: 60_000 });
+    const deps = { prisma, cache, embedder: async () => new HashingEmbedder(), efSearch: 50, maxScanTuples: 20_000, exactMaxChunks: 100 };
+    const sql = new KnowledgeSearchService(deps);
+    const mem = new KnowledgeSearchService({ ...deps, snapshots });
+    try {
+      const nsId = (await prisma.namespace.findUniqueOrThrow({ where: { name: 'default' } })).id;
+      const g = await snapshots.refresh(nsId);
+      assert.ok(g);
+      // Tight limits put ties in confidence right at every cut: both take them in relation-id order.
+      const hubs = (await prisma.$queryRaw<{ key: string }[]>`
+        SELECT e.key FROM entities e JOIN relations r ON r.subject_id = e.id OR r.object_id = e.id
+         WHERE e.namespace_id = ${nsId}::uuid GROUP BY e.key ORDER BY count(*) DESC, e.key LIMIT 12`).map((r) => r.key);
+      for (const limits of [{ perEntity: 3, fanout: 4, perNeighbour: 2 }, { perEntity: 40, fanout: 10, perNeighbour: 7 }, {}]) {
+        for (const keys of [hubs.slice(0, 1), hubs.slice(3, 5), hubs.slice(6, 12)]) {
+          const want = await pooledRows<{ id: string; score: number }>(poolOf(prisma), graphSql(nsId, keys, 60, limits));
+          assert.ok(want.length > 0);
+          assert.deepEqual(g.graphLeg(keys, 60, limits), want, `${keys} ${JSON.stringify(limits)}`);
+        }
+      }
+      assert.equal(snapshots.current(nsId, await cache.version(nsId)), g, 'the snapshot is current: the GRAPH leg runs on it');
+      let found = 0;
+      for (const q of ['What about the United Nations?', 'atomic energy and the United Nations', 'Congress and the President', 'Soviet Union', 'taxes', 'war and peace in the world']) {
+        for (const [mode, topK] of [['GRAPH', 100], ['GRAPH', 7], ['HYBRID', 10]] as const) {
+          const want = await sql.search({ namespace: 'default', query: q, mode, topK });
+          assert.deepEqual(await mem.search({ namespace: 'default', query: q, mode, topK }), want, `${mode} ${q}`);
+          found += want.hits.length;
+        }
+      }
+      assert.ok(found > 50, `${found} hits compared`);
+    } finally {
+      snapshots.close();
+      redis.disconnect();
+    }
+  });
+
   test('results are cached until ingestion, deletion or explicit relations change the namespace', async () => {
     const q = 'quuxplorer';
     const hits = () => search({ q, m: 'KEYWORD' });
@@ -323,6 +367,73 @@ describe('graph queries against the in-memory reference (WordNet nouns, first 4,
       }
     }
     assert.ok(found >= 5, `${found} of ${compared} pairs connected`);
+  });
+
+  test('the graph snapshot answers exactly as SQL (ids, parents, relations, order, truncation) and a write makes it stale at once', async () => {
+    const { prisma } = stack.db;
+    const redis = createRedis(process.env.REDIS_URL ?? DEFAULT_REDIS_URL);
+    const cache = new KnowledgeCache(redis, stack.redisPrefix, 0);
+    const sources: GraphQuerySource[] = [];
+    let buildError: unknown = null;
+    const snapshots = new GraphSnapshots({
+      pool: poolOf(prisma), version: (id) => cache.version(id), maxRelations: 1_000_000, debounceMs: 60_000, onError: (_id, err) => (buildError = err),
+    });
+    const sql = new KnowledgeGraphService({ prisma, cache, maxBatch: 100 });
+    const mem = new KnowledgeGraphService({ prisma, cache, maxBatch: 100, snapshots, onQuery: (_k, _s, _c, source) => sources.push(source) });
+    try {
+      const nsId = (await prisma.namespace.findUniqueOrThrow({ where: { name: ns.name } })).id;
+      const g = await snapshots.refresh(nsId);
+      assert.ok(g, `the snapshot was built: ${buildError}`);
+      assert.equal(g.relationCount, await prisma.relation.count({ where: { namespaceId: nsId } }));
+      assert.equal(g.entityCount, await prisma.entity.count({ where: { namespaceId: nsId } }));
+      for (const start of ['wn:n:00001740', ref.ids[100], ref.ids[1234], ref.ids[2900], ref.ids[3500]]) {
+        for (const [hops, limit] of [[1, 100], [2, 40], [3, 1000], [5, 250]]) {
+          assert.deepEqual(await mem.neighbourhood(ns.name, start, hops, limit), await sql.neighbourhood(ns.name, start, hops, limit), `${start} ${hops} hops`);
+        }
+      }
+      // Looked up by id as well as by name.
+      const someone = await prisma.entity.findFirstOrThrow({ where: { namespaceId: nsId, key: keyOf(ref.ids[42]) } });
+      assert.deepEqual(await mem.neighbourhood(ns.name, someone.id.toUpperCase(), 2, 50), await sql.neighbourhood(ns.name, someone.id.toUpperCase(), 2, 50));
+      for (let i = 0; i < 30; i++) {
+        const a = ref.ids[(i * 131) % ref.nodeCount];
+        const b = i % 2 ? ref.ids[(i * 977 + 5) % ref.nodeCount] : (neighbourhood(ref, a, { maxHops: 4, limit: 100_000 }).nodes.at(-1)?.id ?? a);
+        assert.deepEqual(await mem.paths(ns.name, a, b, 5, 3), await sql.paths(ns.name, a, b, 5, 3), `${a} → ${b}`);
+      }
+      assert.deepEqual(await mem.paths(ns.name, ref.ids[7], ref.ids[7], 3), await sql.paths(ns.name, ref.ids[7], ref.ids[7], 3));
+      await assert.rejects(mem.neighbourhood(ns.name, 'No Such Thing Anywhere', 1), (e: any) => e.code === 'NOT_FOUND');
+      assert.ok(sources.length > 0 && sources.every((s) => s === 'snapshot'), `every answer came from the snapshot: ${[...new Set(sources)]}`);
+
+      // A write bumps the version: the next answer comes from SQL and already holds the new relation.
+      const [a, b] = [ref.ids[11], ref.ids[3333]];
+      assert.ok(!(await mem.neighbourhood(ns.name, a, 1, 1000)).nodes.some((n) => n.entity.key === keyOf(b)));
+      await gql(ADD_RELATIONS, { ns: ns.name, r: [{ subject: a, kind: 'ASSOCIATIVE', label: 'test_link', object: b }] }, ns.key);
+      sources.length = 0;
+      const after = await mem.neighbourhood(ns.name, a, 1, 1000);
+      assert.deepEqual(sources, ['sql']);
+      assert.ok(after.nodes.some((n) => n.entity.key === keyOf(b) && n.distance === 1), 'the new relation is seen at once');
+      assert.equal((await mem.paths(ns.name, a, b, 5)).hops, 1);
+      // Rebuilt, the snapshot serves again, with the new relation.
+      const rebuilt = await snapshots.refresh(nsId);
+      assert.equal(rebuilt!.relationCount, g.relationCount + 1);
+      sources.length = 0;
+      assert.deepEqual(await mem.neighbourhood(ns.name, a, 2, 500), await sql.neighbourhood(ns.name, a, 2, 500));
+      assert.deepEqual(await mem.paths(ns.name, a, b, 5), await sql.paths(ns.name, a, b, 5));
+      assert.deepEqual(sources, ['snapshot', 'snapshot']);
+    } finally {
+      snapshots.close();
+      redis.disconnect();
+    }
+  });
+
+  test('the API serves graph queries from its snapshot once built', async () => {
+    const served = () => metricValue('aivillage_knowledge_graph_query_seconds_count', { source: 'snapshot' });
+    const before = await served();
+    let i = 0;
+    await waitFor('a snapshot-served neighbourhood', async () => {
+      // A new start each time: a repeated query would be answered by the result cache.
+      await gql(NEIGHBORHOOD, { e: ref.ids[5 + i++], h: 2, l: 20, ns: ns.name }, ns.key);
+      return (await served()) > before;
+    }, 30_000);
   });
 });
 
