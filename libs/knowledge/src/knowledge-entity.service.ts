@@ -17,6 +17,7 @@ import { Prisma, type Entity, type PrismaClient } from '@aivillage/db';
 import { normalizeEntityName } from './extract.js';
 import { checkInt, KnowledgeInputError } from './knowledge-errors.js';
 import { loadKnowledgeNamespace } from './knowledge-store.js';
+import type { EntityRow } from './knowledge-graph.service.js';
 
 export const DEFAULT_ENTITY_MATCHES = 20;
 export const MAX_ENTITY_MATCHES = 100;
@@ -33,14 +34,7 @@ export interface EntityMatch {
   relations: number;
 }
 
-interface MatchRow {
-  id: string;
-  namespace_id: string;
-  key: string;
-  name: string;
-  type: Entity['type'];
-  aliases: string[] | null;
-  created_at: Date;
+interface MatchRow extends EntityRow {
   relations: number;
 }
 

@@ -386,7 +386,7 @@ export class KnowledgeGraphService {
   }
 }
 
-interface EntityRow {
+export interface EntityRow {
   id: string;
   namespace_id: string;
   key: string;
