@@ -468,10 +468,11 @@ function createP2P(
     },
   });
   new Gauge({
-    name: 'p2p_message_success_rate', help: 'Mean reported success rate of links between ONLINE peers (absent without links)', registers: [d.registry],
+    name: 'p2p_message_success_rate', help: 'Mean reported success rate of links between ONLINE peers (absent, not 0, without links)', registers: [d.registry],
     async collect() {
       const { successRate } = await mesh();
-      if (successRate === null) this.reset();
+      // remove(), not reset(): an unlabelled gauge's reset() exposes 0, which would read as every message failing.
+      if (successRate === null) this.remove();
       else this.set(successRate);
     },
   });

@@ -63,6 +63,9 @@ describe('observability', () => {
     assert.match(text, /^http_request_duration_seconds_count\{[^}]*component="api"/m);
     // Worker series come through the API, labelled with the worker.
     assert.match(text, /^aivillage_queue_wait_seconds_bucket\{[^}]*component="worker"[^}]*worker="[^"]+"/m);
+    // No peer links here: the success rate is absent (declared, no sample), not a 0 that reads as total failure.
+    assert.match(text, /^# TYPE p2p_message_success_rate gauge$/m);
+    assert.doesNotMatch(text, /^p2p_message_success_rate[{ ]/m);
   });
 
   test('promtool check metrics finds nothing but the accepted names (the guide’s, prom-client’s)', async () => {
