@@ -12,10 +12,12 @@ export class Lru<V> {
     return e.value;
   }
 
-  set(key: string, value: V, ttlMs: number, now = Date.now()): void {
+  /** Stores `value` for `ttlMs` and returns it (so a lookup can cache and answer in one expression). */
+  set(key: string, value: V, ttlMs: number, now = Date.now()): V {
     this.map.delete(key);
     this.map.set(key, { value, until: now + ttlMs });
     while (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    return value;
   }
 
   delete(key: string): void {

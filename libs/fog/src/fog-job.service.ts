@@ -20,7 +20,7 @@ import type { FogNodeService } from './fog-node.service.js';
 import { fogJobFromRow, utf8Prefix, type FogJobRow } from './fog-job.row.js';
 import { checkTemplate, validateSubmission, SHA256_HEX, type SubmitFogJobInput } from './fog-job.validate.js';
 import type { SchedulerNode } from './fog-node.js';
-import { TtlCache } from './ttl-cache.js';
+import { Lru } from '@aivillage/cache';
 import type { Tier } from './tiers.js';
 
 export type { SubmitFogJobInput } from './fog-job.validate.js';
@@ -32,6 +32,8 @@ export const FINAL_STATUSES: readonly FogJobStatusName[] = ['SUCCEEDED', 'FAILED
 export const MAX_FOG_SUBMIT_BATCH = 500;
 /** How long namespace and node-list lookups are reused. */
 const LOOKUP_TTL_MS = 5_000;
+const NAMESPACE_NAME_TTL_MS = 60_000;
+const KNOWN_MODULE_TTL_MS = 3_600_000;
 
 export interface FogJobServiceDeps {
   prisma: PrismaClient;
@@ -103,10 +105,10 @@ export const newAssignmentToken = () => randomBytes(16).toString('hex');
 type NamespaceInfo = { id: string; name: string; tier: Tier };
 
 export class FogJobService {
-  private readonly namespacesByName = new TtlCache<string, NamespaceInfo | null>(LOOKUP_TTL_MS);
-  private readonly namespaceNames = new TtlCache<string, string>(60_000);
+  private readonly namespacesByName = new Lru<NamespaceInfo | null>(10_000);
+  private readonly namespaceNames = new Lru<string>(10_000);
   /** Modules are content-addressed and never deleted while a job uses them: a hash seen once stays known. */
-  private readonly knownModules = new TtlCache<string, true>(3_600_000, 10_000);
+  private readonly knownModules = new Lru<true>(10_000);
   private admissionNodes: { nodes: SchedulerNode[]; at: number } | null = null;
 
   constructor(private readonly deps: FogJobServiceDeps) {}
@@ -135,7 +137,7 @@ export class FogJobService {
     );
     const unknownSha = [...new Set(inputs.filter((i) => i.moduleSha256 && SHA256_HEX.test(i.moduleSha256) && !this.knownModules.get(i.moduleSha256)).map((i) => i.moduleSha256!))];
     if (unknownSha.length)
-      for (const m of await prisma.fogModule.findMany({ where: { sha256: { in: unknownSha } }, select: { sha256: true } })) this.knownModules.set(m.sha256, true);
+      for (const m of await prisma.fogModule.findMany({ where: { sha256: { in: unknownSha } }, select: { sha256: true } })) this.knownModules.set(m.sha256, true, KNOWN_MODULE_TTL_MS);
 
     const results: (FogSubmission | null)[] = [];
     const rows: Prisma.FogJobCreateManyInput[] = [];
@@ -208,7 +210,7 @@ export class FogJobService {
     }
     if (missing.length) {
       const found = await this.deps.prisma.namespace.findMany({ where: { name: { in: missing } }, select: { id: true, name: true, tier: true } });
-      for (const n of missing) out.set(n, this.namespacesByName.set(n, found.find((f) => f.name === n) ?? null));
+      for (const n of missing) out.set(n, this.namespacesByName.set(n, found.find((f) => f.name === n) ?? null, LOOKUP_TTL_MS));
     }
     return out;
   }
@@ -231,7 +233,7 @@ export class FogJobService {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (!this.knownModules.get(sha256))
       await this.deps.prisma.fogModule.upsert({ where: { sha256 }, create: { sha256, bytes: new Uint8Array(bytes), sizeBytes: bytes.length }, update: {} });
-    this.knownModules.set(sha256, true);
+    this.knownModules.set(sha256, true, KNOWN_MODULE_TTL_MS);
     return sha256;
   }
 
@@ -373,7 +375,7 @@ export class FogJobService {
   async namespaceName(id: string): Promise<string> {
     const hit = this.namespaceNames.get(id);
     if (hit) return hit;
-    return this.namespaceNames.set(id, (await this.deps.prisma.namespace.findUniqueOrThrow({ where: { id }, select: { name: true } })).name);
+    return this.namespaceNames.set(id, (await this.deps.prisma.namespace.findUniqueOrThrow({ where: { id }, select: { name: true } })).name, NAMESPACE_NAME_TTL_MS);
   }
 
   /**

@@ -15,7 +15,7 @@ import type { FogNode, Prisma, PrismaClient } from '@aivillage/db';
 import { nodeStatus, type HeartbeatPolicy, type NodeStatusView } from './node-status.js';
 import type { SchedulerNode } from './fog-node.js';
 import type { Resources } from './resources.js';
-import { TtlCache } from './ttl-cache.js';
+import { Lru } from '@aivillage/cache';
 
 export const FOG_RUNTIMES = ['wasi', 'command'] as const;
 export type FogRuntimeName = (typeof FOG_RUNTIMES)[number];
@@ -50,6 +50,8 @@ export interface FogNodeServiceDeps {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** A node never changes namespace: its namespace is cached this long. */
+const NODE_NAMESPACE_TTL_MS = 600_000;
 
 /** What the node's scheduled and running fog jobs hold of it. */
 export interface FogNodeAllocation extends Resources {
@@ -61,7 +63,7 @@ export const NO_ALLOCATION: FogNodeAllocation = { cpuCores: 0, memoryMb: 0, gpus
 
 export class FogNodeService {
   /** A node's namespace never changes: agents' reports check access against this instead of reading the node each time. */
-  private readonly namespaceOfNode = new TtlCache<string, { namespaceId: string; namespace: string }>(600_000);
+  private readonly namespaceOfNode = new Lru<{ namespaceId: string; namespace: string }>(10_000);
 
   constructor(private readonly deps: FogNodeServiceDeps) {}
 
@@ -71,7 +73,7 @@ export class FogNodeService {
     const hit = this.namespaceOfNode.get(id);
     if (hit) return hit;
     const node = await this.deps.prisma.fogNode.findUnique({ where: { id }, select: { namespaceId: true, namespace: { select: { name: true } } } });
-    return node ? this.namespaceOfNode.set(id, { namespaceId: node.namespaceId, namespace: node.namespace.name }) : null;
+    return node ? this.namespaceOfNode.set(id, { namespaceId: node.namespaceId, namespace: node.namespace.name }, NODE_NAMESPACE_TTL_MS) : null;
   }
 
   /** Whether an operator asked this node to drain (as opposed to a plain cordon, or its agent shutting down). */
