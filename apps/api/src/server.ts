@@ -17,7 +17,7 @@ import {
   AccessAdminService, Admission, AuditService, AuthService, StorageQuotaService, hashesEqual, sha256, type Principal,
 } from '@aivillage/auth';
 import type { ApiConfig } from '@aivillage/config';
-import { createPrisma, StatementStats, type PrismaClient } from '@aivillage/db';
+import { createPrisma, pgPool, StatementStats, type PrismaClient } from '@aivillage/db';
 import { ResponseCache } from '@aivillage/cache';
 import { AggregatorRegistry, Counter, Gauge, Histogram } from 'prom-client';
 import type { Redis } from 'ioredis';
@@ -32,7 +32,7 @@ import { AlertService, MetricSampler, ProfilingAgent, ProfilingService, SloServi
 import { createPlatformPubSub, type PeerEventPayload } from '@aivillage/pubsub';
 import { embedderConfigFrom, lazyEmbedder } from '@aivillage/knowledge';
 import {
-  DocumentService, GraphSnapshots, KnowledgeCache, KnowledgeGraphService, KnowledgeNamespaces, KnowledgeSearchService, poolOf,
+  DocumentService, GraphSnapshots, KnowledgeCache, KnowledgeGraphService, KnowledgeNamespaces, KnowledgeSearchService,
 } from '@aivillage/knowledge/store';
 import { createRedis, QueueSet } from '@aivillage/queues';
 import { createContext, type AppDeps, type Context, type RequestInfo } from './context.js';
@@ -579,7 +579,7 @@ function createKnowledge(
   const cache = new KnowledgeCache(d.redis, config.REDIS_PREFIX, config.KNOWLEDGE_CACHE_TTL_SECONDS, (hit) => lookups.inc({ result: hit ? 'hit' : 'miss' }));
   const namespaces = new KnowledgeNamespaces(d.prisma, cache);
   const snapshots = new GraphSnapshots({
-    pool: poolOf(d.prisma),
+    pool: pgPool(d.prisma),
     version: (namespaceId) => cache.version(namespaceId),
     maxRelations: config.KNOWLEDGE_GRAPH_SNAPSHOT_MAX_RELATIONS,
     onChange: (held) => {

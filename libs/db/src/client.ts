@@ -59,11 +59,14 @@ export function poolStats(prisma: object): { total: number; idle: number; waitin
 /**
  * The pg pool behind a client made by createPrisma (its search_path included), for the few
  * hot paths that need one connection for several statements in one round trip — a
- * multi-statement simple query — which Prisma's raw queries cannot send. Null for a client
- * made elsewhere. Callers release what they check out.
+ * multi-statement simple query — which Prisma's raw queries cannot send. Throws for a client
+ * made elsewhere (every process makes its client with createPrisma). Callers release what
+ * they check out.
  */
-export function pgPool(prisma: object): pg.Pool | null {
-  return pools.get(prisma) ?? null;
+export function pgPool(prisma: object): pg.Pool {
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error('pgPool: this Prisma client was not made by createPrisma, so it has no pg pool to share');
+  return pool;
 }
 
 export const SECRET_COLUMNS = {

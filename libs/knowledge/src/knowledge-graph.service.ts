@@ -16,7 +16,7 @@
  * or is over the snapshot budget) they run as above while the snapshot is rebuilt.
  */
 import { badInput, notFound } from '@aivillage/errors';
-import { Prisma, type Entity, type PrismaClient } from '@aivillage/db';
+import { pgPool, Prisma, type Entity, type PrismaClient } from '@aivillage/db';
 import type pg from 'pg';
 import { normalizeEntityName } from './extract.js';
 import { isRelationKind, type RelationKind } from './graph-model.js';
@@ -27,7 +27,7 @@ import type { KnowledgeCache } from './knowledge-cache.js';
 import { checkInt, KnowledgeInputError } from './knowledge-errors.js';
 import { KnowledgeNamespaces, type VersionedNamespace } from './knowledge-namespaces.js';
 import { loadKnowledgeNamespace, lockNamespace, UUID, type KnowledgeNamespace } from './knowledge-store.js';
-import { poolOf, pooledRows } from './pooled-sql.js';
+import { pooledRows } from './pooled-sql.js';
 
 export interface TripleInput {
   subject: string;
@@ -113,7 +113,7 @@ export class KnowledgeGraphService {
   private readonly namespaces: KnowledgeNamespaces;
 
   constructor(private readonly deps: KnowledgeGraphServiceDeps) {
-    this.pool = deps.pool ?? poolOf(deps.prisma);
+    this.pool = deps.pool ?? pgPool(deps.prisma);
     this.namespaces = deps.namespaces ?? new KnowledgeNamespaces(deps.prisma, deps.cache);
   }
 

@@ -4,15 +4,8 @@
  * multi-statement script (simple protocol, no parameters) runs settings, a query and its
  * transaction in one round trip too — Prisma's interactive transactions cost one per statement.
  */
-import { pgPool, type Prisma, type PrismaClient } from '@aivillage/db';
+import type { Prisma } from '@aivillage/db';
 import type pg from 'pg';
-
-/** The pool of a client made by createPrisma; throws for any other client. */
-export function poolOf(prisma: PrismaClient): pg.Pool {
-  const pool = pgPool(prisma);
-  if (!pool) throw new Error('the knowledge services need a Prisma client made by createPrisma (its pg pool runs their raw SQL)');
-  return pool;
-}
 
 /** One parameterised statement (a Prisma.Sql) on a pooled connection. */
 export async function pooledRows<T>(pool: pg.Pool, sql: Prisma.Sql): Promise<T[]> {

@@ -20,7 +20,7 @@
  * query's word runs are entities, then the expansion).
  */
 import { badInput } from '@aivillage/errors';
-import { Prisma, type PrismaClient } from '@aivillage/db';
+import { pgPool, Prisma, type PrismaClient } from '@aivillage/db';
 import type pg from 'pg';
 import type { Embedder } from './embedder.js';
 import { reciprocalRankFusion, type FusionLegInput, type RetrievalLeg } from './fusion.js';
@@ -29,7 +29,7 @@ import type { KnowledgeCache } from './knowledge-cache.js';
 import { EmbeddingDimensionError, KnowledgeInputError } from './knowledge-errors.js';
 import { KnowledgeNamespaces, type VersionedNamespace } from './knowledge-namespaces.js';
 import type { KnowledgeNamespace } from './knowledge-store.js';
-import { poolOf, pooledRows, pooledScript } from './pooled-sql.js';
+import { pooledRows, pooledScript } from './pooled-sql.js';
 import { longestMentions, queryEntityCandidates } from './query-entities.js';
 import {
   exactVectorSql, graphSql, HNSW_SCRIPT_ROWS, hnswVectorScript, hydrateSql, keywordSql, withHitColumns, type HitRow,
@@ -116,7 +116,7 @@ export class KnowledgeSearchService {
   private readonly namespaces: KnowledgeNamespaces;
 
   constructor(private readonly deps: SearchServiceDeps) {
-    this.pool = deps.pool ?? poolOf(deps.prisma);
+    this.pool = deps.pool ?? pgPool(deps.prisma);
     this.namespaces = deps.namespaces ?? new KnowledgeNamespaces(deps.prisma, deps.cache);
   }
 

@@ -29,15 +29,11 @@ const INSERT_CHUNK = 2000;
 /**
  * Writes one tick's rows as one multi-row INSERT with parameters on the client's own pg pool
  * (its search_path included): ≈ 1–2 ms of client CPU against ≈ 10 ms for Prisma's createMany
- * (README › Benchmark). A client without a pool (not made by createPrisma) uses createMany.
+ * (README › Benchmark).
  */
 export async function insertSamples(prisma: PrismaClient, rows: readonly SampleRow[], at: { ts: Date; component: string; instance: string }): Promise<void> {
   if (!rows.length) return;
   const pool = pgPool(prisma);
-  if (!pool) {
-    await prisma.metricSample.createMany({ data: rows.map((r) => ({ ...r, ...at })) });
-    return;
-  }
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const chunk = rows.slice(start, start + INSERT_CHUNK);
     const params: unknown[] = [at.ts, at.component, at.instance];

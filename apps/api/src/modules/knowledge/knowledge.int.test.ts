@@ -9,10 +9,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { Prisma } from '@aivillage/db';
+import { pgPool, Prisma } from '@aivillage/db';
 import { buildGraphIndex, findPaths, HashingEmbedder, loadSotu, loadWordNetGraph, neighbourhood, normalizeEntityName, type GraphIndex } from '@aivillage/knowledge';
 import {
-  graphSql, GraphSnapshots, hnswVectorSql, KnowledgeCache, KnowledgeGraphService, KnowledgeSearchService, pooledRows, poolOf, searchSettingsSql, vectorLiteral,
+  graphSql, GraphSnapshots, hnswVectorSql, KnowledgeCache, KnowledgeGraphService, KnowledgeSearchService, pooledRows, searchSettingsSql, vectorLiteral,
   type GraphQuerySource,
 } from '@aivillage/knowledge/store';
 import { DEFAULT_REDIS_URL } from '@aivillage/config';
@@ -223,7 +223,7 @@ describe('search', () => {
     const { prisma } = stack.db;
     const redis = createRedis(process.env.REDIS_URL ?? DEFAULT_REDIS_URL);
     const cache = new KnowledgeCache(redis, stack.redisPrefix, 0);
-    const snapshots = new GraphSnapshots({ pool: poolOf(prisma), version: (id) => cache.version(id), maxRelations: 1_000_000, debounceMs: 60_000 });
+    const snapshots = new GraphSnapshots({ pool: pgPool(prisma), version: (id) => cache.version(id), maxRelations: 1_000_000, debounceMs: 60_000 });
     const deps = { prisma, cache, embedder: async () => new HashingEmbedder(), efSearch: 50, maxScanTuples: 20_000, exactMaxChunks: 100 };
     const sql = new KnowledgeSearchService(deps);
     const mem = new KnowledgeSearchService({ ...deps, snapshots });
@@ -237,7 +237,7 @@ describe('search', () => {
          WHERE e.namespace_id = ${nsId}::uuid GROUP BY e.key ORDER BY count(*) DESC, e.key LIMIT 12`).map((r) => r.key);
       for (const limits of [{ perEntity: 3, fanout: 4, perNeighbour: 2 }, { perEntity: 40, fanout: 10, perNeighbour: 7 }, {}]) {
         for (const keys of [hubs.slice(0, 1), hubs.slice(3, 5), hubs.slice(6, 12)]) {
-          const want = await pooledRows<{ id: string; score: number }>(poolOf(prisma), graphSql(nsId, keys, 60, limits));
+          const want = await pooledRows<{ id: string; score: number }>(pgPool(prisma), graphSql(nsId, keys, 60, limits));
           assert.ok(want.length > 0);
           assert.deepEqual(g.graphLeg(keys, 60, limits), want, `${keys} ${JSON.stringify(limits)}`);
         }
@@ -376,7 +376,7 @@ describe('graph queries against the in-memory reference (WordNet nouns, first 4,
     const sources: GraphQuerySource[] = [];
     let buildError: unknown = null;
     const snapshots = new GraphSnapshots({
-      pool: poolOf(prisma), version: (id) => cache.version(id), maxRelations: 1_000_000, debounceMs: 60_000, onError: (_id, err) => (buildError = err),
+      pool: pgPool(prisma), version: (id) => cache.version(id), maxRelations: 1_000_000, debounceMs: 60_000, onError: (_id, err) => (buildError = err),
     });
     const sql = new KnowledgeGraphService({ prisma, cache, maxBatch: 100 });
     const mem = new KnowledgeGraphService({ prisma, cache, maxBatch: 100, snapshots, onQuery: (_k, _s, _c, source) => sources.push(source) });
